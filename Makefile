@@ -1,0 +1,60 @@
+# PGXS build of the help extension.
+EXTENSION = help
+EXTVERSION = 0.1.0
+MODULE_big = help
+
+CORE_SRCS = $(sort $(wildcard src/core/*.c))
+PG_SRCS = $(sort $(wildcard src/*.c))
+OBJS = $(CORE_SRCS:.c=.o) $(PG_SRCS:.c=.o)
+
+DATA_built = sql/$(EXTENSION)--$(EXTVERSION).sql
+
+TESTS = $(sort $(wildcard test/sql/*.sql))
+REGRESS = $(patsubst test/sql/%.sql,%,$(TESTS))
+REGRESS_OPTS = --inputdir=test --load-extension=$(EXTENSION)
+
+# Libraries come from pkg-config; say clearly which one is missing.
+ifeq ($(shell pkg-config --exists openblas && echo yes),yes)
+BLAS_CFLAGS = $(shell pkg-config --cflags openblas)
+BLAS_LIBS = $(shell pkg-config --libs openblas)
+else
+$(error OpenBLAS not found by pkg-config: install libopenblas-dev)
+endif
+ifeq ($(shell pkg-config --exists json-c && echo yes),yes)
+JSONC_CFLAGS = $(shell pkg-config --cflags json-c)
+JSONC_LIBS = $(shell pkg-config --libs json-c)
+else
+$(error json-c not found by pkg-config: install libjson-c-dev)
+endif
+
+# OPTFLAGS may be overridden (e.g. make OPTFLAGS=-march=native).
+OPTFLAGS ?= -O2
+WARNFLAGS = -Wall -Wextra -Werror -Wno-unused-parameter -Wno-sign-compare -Wno-missing-field-initializers
+PG_CPPFLAGS = -Isrc -Isrc/core $(BLAS_CFLAGS) $(JSONC_CFLAGS)
+PG_CFLAGS = $(OPTFLAGS) $(WARNFLAGS)
+SHLIB_LINK = $(BLAS_LIBS) $(JSONC_LIBS) -lm
+
+EXTRA_CLEAN = $(DATA_built) test/results test/regression.diffs test/regression.out \
+	core_test bench/meta_test_core
+
+PG_CONFIG ?= pg_config
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+
+sql/$(EXTENSION)--$(EXTVERSION).sql: sql/$(EXTENSION).sql
+	cp $< $@
+
+# Standalone unit tests of the numerical core (no PostgreSQL needed).
+core_test: test/core/core_test.c $(CORE_SRCS) src/core/*.h
+	$(CC) $(OPTFLAGS) $(WARNFLAGS) -Isrc/core $(BLAS_CFLAGS) -o $@ test/core/core_test.c $(CORE_SRCS) $(BLAS_LIBS) -lm
+
+# Everything: core unit tests, pg_regress, pgTAP.  Needs a running server
+# (PGHOST/PGPORT etc.), which `make test` inside pg_virtualenv provides.
+.PHONY: test prove
+prove:
+	pg_prove --ext .sql test/t/
+
+test: core_test
+	./core_test
+	$(MAKE) installcheck
+	$(MAKE) prove

@@ -1,0 +1,86 @@
+/*
+ * checkpoint.c
+ *	  Import of the HELP authors' published checkpoints.
+ */
+#include "help.h"
+#include "help_json.h"
+
+#include "utils/jsonb.h"
+
+PG_FUNCTION_INFO_V1(help_predictor_from_checkpoint);
+
+/* Provenance of an imported checkpoint, as JSON text. */
+static char *
+checkpoint_provenance(json_object *root)
+{
+	json_object *meta = json_object_new_object();
+	json_object *val;
+	char	   *text;
+
+	json_object_object_add(meta, "source", json_object_new_string("checkpoint"));
+	if (json_object_object_get_ex(root, "format", &val) && val != NULL)
+		json_object_object_add(meta, "format", json_object_get(val));
+	if (json_object_object_get_ex(root, "episode", &val))
+		json_object_object_add(meta, "episode", val ? json_object_get(val) : NULL);
+	text = pstrdup(json_object_to_json_string_ext(meta, JSON_C_TO_STRING_PLAIN |
+												  JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(meta);
+	return text;
+}
+
+/* Build a predictor from a parsed checkpoint, checking every tensor. */
+static HelpPredictor *
+predictor_from_checkpoint(json_object *root)
+{
+	static const char *const keys[] = {
+		"format", "search_space", "episode", "model", "inference_network", "task_lr", NULL
+	};
+	const char *what = "checkpoint";
+	const char *space_name;
+	int			space;
+	int			width;
+	char	   *meta;
+	HelpPredictor *p;
+	HelpPredictorView v;
+
+	help_json_only_keys(root, keys, what);
+	space_name = json_object_get_string(help_json_member(root, "search_space",
+														 json_type_string, what));
+	if ((space = help_space_from_name(space_name)) < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("unknown search space \"%s\" in checkpoint", space_name),
+				 errhint("Search spaces are nasbench201, fbnet and ofa.")));
+	width = help_infer_width(root, what);
+	meta = checkpoint_provenance(root);
+	p = help_predictor_alloc(space, width, false, 0, strlen(meta) + 1);
+	help_predictor_view(p, &v);
+	memcpy(v.meta, meta, strlen(meta) + 1);
+	help_read_tensor_groups(root, &v.layout, &v, what);
+	help_predictor_finish(p);
+	help_predictor_validate(p, VARSIZE(p));
+	return p;
+}
+
+/* help_predictor_from_checkpoint(jsonb): import a help_checkpoint.json. */
+Datum
+help_predictor_from_checkpoint(PG_FUNCTION_ARGS)
+{
+	Jsonb	   *jb = PG_GETARG_JSONB_P(0);
+	char	   *text = JsonbToCString(NULL, &jb->root, VARSIZE(jb));
+	json_object *volatile root = NULL;
+	HelpPredictor *p = NULL;
+
+	PG_TRY();
+	{
+		root = help_json_parse(text, "checkpoint");
+		p = predictor_from_checkpoint(root);
+	}
+	PG_FINALLY();
+	{
+		if (root)
+			json_object_put(root);
+	}
+	PG_END_TRY();
+	PG_RETURN_HELP_PREDICTOR_P(p);
+}

@@ -1,0 +1,181 @@
+/*
+ * adapt.c
+ *	  Meta-SGD adaptation over modulator draws, and prediction in ms.
+ */
+#include "adapt.h"
+#include "modulator.h"
+#include "rng.h"
+
+#include <math.h>
+#include <string.h>
+
+/* See adapt.h. */
+HelpStatus
+help_normalize_latencies(const double *ms, int n, float *y, HelpError *err)
+{
+	double		lo = ms[0],
+				hi = ms[0];
+
+	for (int i = 1; i < n; i++)
+	{
+		lo = ms[i] < lo ? ms[i] : lo;
+		hi = ms[i] > hi ? ms[i] : hi;
+	}
+	if (!(hi > lo))
+		return help_set_error(err, HELP_ERR_DATA,
+							  "all %d latencies are equal (%g ms): they cannot be normalized",
+							  n, lo);
+	for (int i = 0; i < n; i++)
+		y[i] = (float) (0.05 + 0.9 * (ms[i] - lo) / (hi - lo));
+	return HELP_OK;
+}
+
+/* See adapt.h. */
+void
+help_inner_loop(const HelpLayout *L, float *theta, const float *alpha,
+				const float *hw, const float *X, const float *y, int n,
+				int steps, float *grad, HelpWorkspace *ws)
+{
+	float	   *pred = help_alloc(sizeof(float) * n);
+	float	   *dy = help_alloc(sizeof(float) * n);
+
+	for (int s = 0; s < steps; s++)
+	{
+		help_net_forward(L, theta, hw, X, n, pred, ws);
+		help_mse(pred, y, n, dy);
+		help_net_backward(L, theta, hw, X, dy, grad, ws);
+		for (size_t i = 0; i < L->n_params; i++)
+			theta[i] -= alpha[i] * grad[i];
+	}
+	help_free(pred);
+	help_free(dy);
+}
+
+/* See adapt.h. */
+HelpAdapted *
+help_adapt(const HelpLayout *L, const float *theta, const float *alpha,
+		   const float *infer, const float *hw, const float *X, const double *ms,
+		   int n, const HelpAdaptSpec *spec, HelpError *err)
+{
+	HelpAdapted *ad;
+	HelpRng		rng;
+	double	   *mu = help_alloc(sizeof(double) * L->z_dim);
+	double	   *sigma = help_alloc(sizeof(double) * L->z_dim);
+	double	   *z = help_alloc(sizeof(double) * L->z_dim);
+	float	   *y = help_alloc(sizeof(float) * n);
+	float	   *grad = help_alloc(sizeof(float) * L->n_params);
+	double	   *mean = help_alloc(sizeof(double) * n);
+	double		lo_ms = ms[0],
+				hi_ms = ms[0],
+				lo,
+				hi;
+
+	if (help_normalize_latencies(ms, n, y, err) != HELP_OK)
+		return NULL;
+
+	ad = help_alloc(sizeof(HelpAdapted));
+	ad->layout = L;
+	ad->n_draws = spec->mc_samples;
+	ad->theta = help_alloc(sizeof(float) * L->n_params * spec->mc_samples);
+	memcpy(ad->hw, hw, sizeof(ad->hw));
+	ad->ws = help_workspace_create(L, n > 256 ? n : 256);
+
+	help_modulator_posterior(L, infer, hw, mu, sigma);
+	help_rng_seed(&rng, spec->seed);
+	for (int d = 0; d < spec->mc_samples; d++)
+	{
+		float	   *td = ad->theta + (size_t) d * L->n_params;
+
+		help_modulator_draw(L->z_dim, mu, sigma, &rng, z);
+		help_modulate(L, theta, z, spec->z_scale, td);
+		help_inner_loop(L, td, alpha, hw, X, y, n, spec->steps, grad, ad->ws);
+	}
+
+	/* millisecond map: support predictions' range onto measured range */
+	help_adapted_predict_ms(ad, X, n, NULL, mean, NULL);
+	lo = hi = mean[0];
+	for (int i = 0; i < n; i++)
+	{
+		lo = mean[i] < lo ? mean[i] : lo;
+		hi = mean[i] > hi ? mean[i] : hi;
+		lo_ms = ms[i] < lo_ms ? ms[i] : lo_ms;
+		hi_ms = ms[i] > hi_ms ? ms[i] : hi_ms;
+	}
+	help_free(mu);
+	help_free(sigma);
+	help_free(z);
+	help_free(y);
+	help_free(grad);
+	help_free(mean);
+	if (!(hi > lo) || !isfinite(hi - lo))
+	{
+		help_adapted_destroy(ad);
+		help_set_error(err, HELP_ERR_DATA,
+					   "the adapted predictor gives the same value for every support architecture, so milliseconds cannot be recovered");
+		return NULL;
+	}
+	ad->support_pred_min = lo;
+	ad->support_pred_max = hi;
+	ad->ms_scale = (hi_ms - lo_ms) / (hi - lo);
+	ad->ms_offset = lo_ms - lo * ad->ms_scale;
+	return ad;
+}
+
+/* See adapt.h. */
+void
+help_adapted_destroy(HelpAdapted *ad)
+{
+	if (ad == NULL)
+		return;
+	help_workspace_destroy(ad->ws);
+	help_free(ad->theta);
+	help_free(ad);
+}
+
+/* See adapt.h. */
+void
+help_adapted_predict_draws(HelpAdapted *ad, const float *X, int n, float *out)
+{
+	const HelpLayout *L = ad->layout;
+
+	for (int d = 0; d < ad->n_draws; d++)
+		help_net_predict(L, ad->theta + (size_t) d * L->n_params, ad->hw, X, n,
+						 out + (size_t) d * n, ad->ws);
+}
+
+/* See adapt.h. */
+void
+help_adapted_predict_ms(HelpAdapted *ad, const float *X, int n, float *draws_buf,
+						double *mean_ms, double *stddev_ms)
+{
+	float	   *draws = draws_buf ? draws_buf : help_alloc(sizeof(float) * n * ad->n_draws);
+	/* before the map exists (inside help_adapt) report normalized values */
+	double		scale = ad->ms_scale != 0.0 ? ad->ms_scale : 1.0;
+	double		offset = ad->ms_scale != 0.0 ? ad->ms_offset : 0.0;
+
+	help_adapted_predict_draws(ad, X, n, draws);
+	for (int i = 0; i < n; i++)
+	{
+		double		sum = 0.0,
+					mean,
+					ss = 0.0;
+
+		for (int d = 0; d < ad->n_draws; d++)
+			sum += draws[(size_t) d * n + i];
+		mean = sum / ad->n_draws;
+		if (mean_ms)
+			mean_ms[i] = offset + scale * mean;
+		if (stddev_ms)
+		{
+			for (int d = 0; d < ad->n_draws; d++)
+			{
+				double		dev = draws[(size_t) d * n + i] - mean;
+
+				ss += dev * dev;
+			}
+			stddev_ms[i] = ad->n_draws > 1 ? fabs(scale) * sqrt(ss / (ad->n_draws - 1)) : 0.0;
+		}
+	}
+	if (!draws_buf)
+		help_free(draws);
+}

@@ -1,0 +1,73 @@
+/*
+ * adapt.h
+ *	  Adaptation of a meta-trained predictor to one device (HELP-METHOD.md
+ *	  section 5): per modulator draw, Meta-SGD steps on the support set; then
+ *	  predictions averaged over the draws and mapped back to milliseconds.
+ */
+#ifndef HELP_ADAPT_H
+#define HELP_ADAPT_H
+
+#include "model.h"
+
+/* What adaptation needs besides the predictor's weights. */
+typedef struct HelpAdaptSpec
+{
+	int			steps;			/* Meta-SGD steps per draw */
+	int			mc_samples;		/* z draws */
+	uint64_t	seed;
+	double		z_scale;		/* c in section 4 */
+} HelpAdaptSpec;
+
+/* A predictor adapted to one device: one parameter vector per draw. */
+typedef struct HelpAdapted
+{
+	const HelpLayout *layout;
+	int			n_draws;
+	float	   *theta;			/* n_draws x n_params */
+	float		hw[HELP_HW_DIM];
+	double		ms_offset;		/* ms = ms_offset + ms_scale * mean prediction */
+	double		ms_scale;
+	double		support_pred_min;	/* mean prediction range over the support */
+	double		support_pred_max;
+	HelpWorkspace *ws;
+} HelpAdapted;
+
+/*
+ * Normalize support latencies (ms) to targets 0.05 + 0.9 (t - min) / (max - min).
+ * Fails when they are all equal.
+ */
+extern HelpStatus help_normalize_latencies(const double *ms, int n, float *y,
+										   HelpError *err);
+
+/* In-place Meta-SGD: theta <- theta - alpha * grad L_support(theta), steps times. */
+extern void help_inner_loop(const HelpLayout *layout, float *theta, const float *alpha,
+							const float *hw, const float *X, const float *y, int n,
+							int steps, float *grad, HelpWorkspace *ws);
+
+/*
+ * Adapt to a device: X (n x encoding) with measured latencies ms.  theta,
+ * alpha and infer are the meta-trained predictor.  Returns NULL with err
+ * set when the support cannot define the millisecond mapping.
+ */
+extern HelpAdapted *help_adapt(const HelpLayout *layout, const float *theta,
+							   const float *alpha, const float *infer,
+							   const float *hw, const float *X, const double *ms,
+							   int n, const HelpAdaptSpec *spec, HelpError *err);
+
+extern void help_adapted_destroy(HelpAdapted *adapted);
+
+/*
+ * Normalized predictions of every draw for n architectures:
+ * out[d * n + i] for draw d and architecture i.
+ */
+extern void help_adapted_predict_draws(HelpAdapted *adapted, const float *X, int n,
+									   float *out);
+
+/*
+ * Mean prediction in ms and the standard deviation across draws in ms for
+ * n architectures; either output may be NULL.  draws_buf holds n_draws * n.
+ */
+extern void help_adapted_predict_ms(HelpAdapted *adapted, const float *X, int n,
+									float *draws_buf, double *mean_ms, double *stddev_ms);
+
+#endif							/* HELP_ADAPT_H */

@@ -1,0 +1,324 @@
+/*
+ * encode.c
+ *	  Architecture encoders for the three search spaces.
+ *
+ * Each encoder validates its input completely before writing the output, so
+ * a caller never sees a half-written vector with an error.
+ */
+#include "encode.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *const help_fbnet_op_names[HELP_FBNET_N_OPS] = {
+	"k3_e1", "k3_e1_g2", "k3_e3", "k3_e6",
+	"k5_e1", "k5_e1_g2", "k5_e3", "k5_e6", "skip"
+};
+
+/* NAS-Bench-201 operations as the cell string names them. */
+static const char *const nb201_op_names[] = {
+	"none", "skip_connect", "nor_conv_1x1", "nor_conv_3x3", "avg_pool_3x3"
+};
+#define NB201_N_OPS 5
+
+/* Node-feature columns (the order the published checkpoint expects). */
+enum
+{
+	FEAT_SKIP = 0, FEAT_AVG_POOL = 1, FEAT_CONV1 = 2, FEAT_CONV3 = 3,
+	FEAT_INPUT = 4, FEAT_NONE = 5, FEAT_OUTPUT = 6, FEAT_GLOBAL = 7
+};
+
+/* Feature column of each cell-string op, indexed like nb201_op_names. */
+static const int nb201_op_feature[NB201_N_OPS] = {
+	FEAT_NONE, FEAT_SKIP, FEAT_CONV1, FEAT_CONV3, FEAT_AVG_POOL
+};
+
+/*
+ * Directed edges of the 9-node graph: 0 input, 1..6 the edge operations in
+ * cell-string order, 7 output, 8 global (the edges into 8 are added below).
+ */
+static const int nb201_edges[][2] = {
+	{0, 1}, {0, 2}, {0, 4}, {1, 3}, {1, 5}, {2, 6}, {3, 6}, {4, 7}, {5, 7}, {6, 7}
+};
+
+/* Parse "|op~j|" groups of a cell string; ops[6] receives op codes. */
+static HelpStatus
+parse_nb201_cell(const char *cell, int *ops, HelpError *err)
+{
+	const char *p = cell;
+	int			edge = 0;
+
+	for (int node = 1; node <= 3; node++)
+	{
+		if (node > 1)
+		{
+			if (*p != '+')
+				return help_set_error(err, HELP_ERR_SYNTAX,
+									  "expected \"+\" before the operations into node %d at offset %d",
+									  node, (int) (p - cell));
+			p++;
+		}
+		if (*p != '|')
+			return help_set_error(err, HELP_ERR_SYNTAX,
+								  "expected \"|\" at offset %d", (int) (p - cell));
+		p++;
+		for (int from = 0; from < node; from++)
+		{
+			const char *tilde = strchr(p, '~');
+			const char *bar;
+			char	   *end;
+			size_t		oplen;
+			long		src;
+			int			op = -1;
+
+			if (tilde == NULL || (bar = strchr(tilde, '|')) == NULL)
+				return help_set_error(err, HELP_ERR_SYNTAX,
+									  "truncated cell string: expected \"op~%d|\" at offset %d",
+									  from, (int) (p - cell));
+			oplen = (size_t) (tilde - p);
+			for (int k = 0; k < NB201_N_OPS; k++)
+				if (strlen(nb201_op_names[k]) == oplen &&
+					strncmp(p, nb201_op_names[k], oplen) == 0)
+					op = k;
+			if (op < 0)
+				return help_set_error(err, HELP_ERR_VALUE,
+									  "unknown NAS-Bench-201 operation \"%.*s\"",
+									  (int) (oplen > 40 ? 40 : oplen), p);
+			if (!isdigit((unsigned char) tilde[1]))
+				return help_set_error(err, HELP_ERR_SYNTAX,
+									  "expected an input node index after \"~\" at offset %d",
+									  (int) (tilde + 1 - cell));
+			errno = 0;
+			src = strtol(tilde + 1, &end, 10);
+			if (end != bar)
+				return help_set_error(err, HELP_ERR_SYNTAX,
+									  "expected \"|\" after the input node index at offset %d",
+									  (int) (end - cell));
+			if (errno != 0 || src != from)
+				return help_set_error(err, HELP_ERR_VALUE,
+									  "edge %d into node %d must read from node %d, not %ld",
+									  from + 1, node, from, src);
+			ops[edge++] = op;
+			p = bar + 1;
+		}
+	}
+	if (*p != '\0')
+		return help_set_error(err, HELP_ERR_SYNTAX,
+							  "unexpected text after the cell at offset %d", (int) (p - cell));
+	return HELP_OK;
+}
+
+/* See encode.h. */
+HelpStatus
+help_encode_nb201(const char *cell, float *out, HelpError *err)
+{
+	int			ops[6];
+	float	   *feat = out;
+	float	   *adj = out + HELP_NB201_NODES * HELP_NB201_FEATS;
+	HelpStatus	st;
+
+	if ((st = parse_nb201_cell(cell, ops, err)) != HELP_OK)
+		return st;
+
+	memset(out, 0, sizeof(float) * HELP_NB201_ENC_DIM);
+	feat[0 * HELP_NB201_FEATS + FEAT_INPUT] = 1.0f;
+	for (int k = 0; k < 6; k++)
+		feat[(k + 1) * HELP_NB201_FEATS + nb201_op_feature[ops[k]]] = 1.0f;
+	feat[7 * HELP_NB201_FEATS + FEAT_OUTPUT] = 1.0f;
+	feat[8 * HELP_NB201_FEATS + FEAT_GLOBAL] = 1.0f;
+
+	/* A[i][j] = 1 for an edge j -> i, every node -> global, and self-loops. */
+	for (size_t k = 0; k < sizeof(nb201_edges) / sizeof(nb201_edges[0]); k++)
+		adj[nb201_edges[k][1] * HELP_NB201_NODES + nb201_edges[k][0]] = 1.0f;
+	for (int i = 0; i < HELP_NB201_NODES; i++)
+	{
+		adj[8 * HELP_NB201_NODES + i] = 1.0f;
+		adj[i * HELP_NB201_NODES + i] = 1.0f;
+	}
+	return HELP_OK;
+}
+
+/* See encode.h. */
+HelpStatus
+help_parse_fbnet(const char *text, int *ops, HelpError *err)
+{
+	const char *p = text;
+	int			n = 0;
+
+	while (isspace((unsigned char) *p))
+		p++;
+	if (*p != '{')
+		return help_set_error(err, HELP_ERR_SYNTAX,
+							  "FBNet architecture must be an array literal such as {7,8,1,...}");
+	p++;
+	for (;;)
+	{
+		const char *start;
+		size_t		len;
+		int			op = -1;
+
+		while (isspace((unsigned char) *p))
+			p++;
+		start = p;
+		while (*p && *p != ',' && *p != '}' && !isspace((unsigned char) *p))
+			p++;
+		len = (size_t) (p - start);
+		while (isspace((unsigned char) *p))
+			p++;
+		if (len == 0)
+			return help_set_error(err, HELP_ERR_SYNTAX,
+								  "empty or truncated element %d in FBNet architecture", n + 1);
+		if (isdigit((unsigned char) start[0]) || start[0] == '-')
+		{
+			char	   *end;
+			long		v = strtol(start, &end, 10);
+
+			if (end != start + len)
+				return help_set_error(err, HELP_ERR_SYNTAX,
+									  "invalid FBNet op \"%.*s\" at position %d",
+									  (int) (len > 40 ? 40 : len), start, n + 1);
+			if (v < 0 || v >= HELP_FBNET_N_OPS)
+				return help_set_error(err, HELP_ERR_RANGE,
+									  "FBNet op index %ld at position %d is out of range 0..8",
+									  v, n + 1);
+			op = (int) v;
+		}
+		else
+		{
+			for (int k = 0; k < HELP_FBNET_N_OPS; k++)
+				if (strlen(help_fbnet_op_names[k]) == len &&
+					strncmp(start, help_fbnet_op_names[k], len) == 0)
+					op = k;
+			if (op < 0)
+				return help_set_error(err, HELP_ERR_VALUE,
+									  "unknown FBNet op \"%.*s\" at position %d",
+									  (int) (len > 40 ? 40 : len), start, n + 1);
+		}
+		if (n >= HELP_FBNET_LAYERS)
+			return help_set_error(err, HELP_ERR_SIZE,
+								  "FBNet architecture has more than %d layers",
+								  HELP_FBNET_LAYERS);
+		ops[n++] = op;
+		if (*p == ',')
+		{
+			p++;
+			continue;
+		}
+		if (*p == '}')
+			break;
+		return help_set_error(err, HELP_ERR_SYNTAX,
+							  "expected \",\" or \"}\" after FBNet element %d", n);
+	}
+	p++;
+	while (isspace((unsigned char) *p))
+		p++;
+	if (*p != '\0')
+		return help_set_error(err, HELP_ERR_SYNTAX,
+							  "unexpected text after the FBNet architecture");
+	if (n != HELP_FBNET_LAYERS)
+		return help_set_error(err, HELP_ERR_SIZE,
+							  "FBNet architecture has %d layers, expected %d",
+							  n, HELP_FBNET_LAYERS);
+	return HELP_OK;
+}
+
+/* See encode.h. */
+HelpStatus
+help_encode_fbnet(const int *ops, float *out, HelpError *err)
+{
+	for (int l = 0; l < HELP_FBNET_LAYERS; l++)
+		if (ops[l] < 0 || ops[l] >= HELP_FBNET_N_OPS)
+			return help_set_error(err, HELP_ERR_RANGE,
+								  "FBNet op index %d at layer %d is out of range 0..8",
+								  ops[l], l + 1);
+
+	memset(out, 0, sizeof(float) * HELP_FBNET_ENC_DIM);
+	for (int l = 0; l < HELP_FBNET_LAYERS; l++)
+	{
+		float	   *f = out + 6 * l;
+		int			i = ops[l];
+
+		if (i == 8)
+			continue;			/* skip: six zeros */
+		f[i < 4 ? 0 : 1] = 1.0f;
+		f[2 + i % 4] = 1.0f;
+	}
+	return HELP_OK;
+}
+
+/* Index of v in a 3-element choice list, or -1. */
+static int
+choice_index(int v, const int *choices)
+{
+	for (int k = 0; k < 3; k++)
+		if (choices[k] == v)
+			return k;
+	return -1;
+}
+
+/* See encode.h. */
+HelpStatus
+help_encode_ofa(const int *ks, const int *e, const int *d, int r,
+				float *out, HelpError *err)
+{
+	static const int ks_choices[3] = {3, 5, 7};
+	static const int e_choices[3] = {3, 4, 6};
+
+	for (int b = 0; b < HELP_OFA_BLOCKS; b++)
+	{
+		if (choice_index(ks[b], ks_choices) < 0)
+			return help_set_error(err, HELP_ERR_RANGE,
+								  "OFA kernel size %d in block %d must be 3, 5 or 7", ks[b], b + 1);
+		if (choice_index(e[b], e_choices) < 0)
+			return help_set_error(err, HELP_ERR_RANGE,
+								  "OFA expand ratio %d in block %d must be 3, 4 or 6", e[b], b + 1);
+	}
+	for (int s = 0; s < HELP_OFA_STAGES; s++)
+		if (d[s] < 2 || d[s] > 4)
+			return help_set_error(err, HELP_ERR_RANGE,
+								  "OFA depth %d of stage %d must be 2, 3 or 4", d[s], s + 1);
+	if (r < 128 || r > 224 || (r - 128) % 4 != 0)
+		return help_set_error(err, HELP_ERR_RANGE,
+							  "OFA resolution %d must be one of 128, 132, ..., 224", r);
+
+	memset(out, 0, sizeof(float) * HELP_OFA_ENC_DIM);
+	for (int b = 0; b < HELP_OFA_BLOCKS; b++)
+	{
+		if (b % 4 >= d[b / 4])
+			continue;			/* block beyond its stage's depth: absent */
+		out[3 * b + choice_index(ks[b], ks_choices)] = 1.0f;
+		out[60 + 3 * b + choice_index(e[b], e_choices)] = 1.0f;
+	}
+	out[120 + (r - 128) / 4] = 1.0f;
+	return HELP_OK;
+}
+
+/* See encode.h. */
+HelpStatus
+help_check_encoding(HelpSpace space, const float *enc, int len, HelpError *err)
+{
+	int			want = help_space_encoding_dim(space);
+
+	if (len != want)
+		return help_set_error(err, HELP_ERR_SIZE,
+							  "%s encodings have %d values, got %d (use help_encode)",
+							  help_space_name(space), want, len);
+	for (int i = 0; i < len; i++)
+		if (enc[i] != 0.0f && enc[i] != 1.0f)
+			return help_set_error(err, HELP_ERR_DATA,
+								  "%s encoding value %d is %g, expected 0 or 1",
+								  help_space_name(space), i + 1, (double) enc[i]);
+	if (space == HELP_SPACE_NASBENCH201)
+	{
+		const float *adj = enc + HELP_NB201_NODES * HELP_NB201_FEATS;
+
+		for (int i = 0; i < HELP_NB201_NODES; i++)
+			if (adj[i * HELP_NB201_NODES + i] != 1.0f)
+				return help_set_error(err, HELP_ERR_DATA,
+									  "nasbench201 encoding lacks the self-loop of node %d", i);
+	}
+	return HELP_OK;
+}

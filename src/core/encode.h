@@ -1,0 +1,37 @@
+/*
+ * encode.h
+ *	  Architecture encoders for the three search spaces (HELP-METHOD.md section 2).
+ */
+#ifndef HELP_ENCODE_H
+#define HELP_ENCODE_H
+
+#include "help_core.h"
+
+/* Number of FBNet op choices and their names, index = op code. */
+#define HELP_FBNET_N_OPS 9
+extern const char *const help_fbnet_op_names[HELP_FBNET_N_OPS];
+
+/*
+ * NAS-Bench-201 cell string to 153 floats: 9x8 node one-hots (node-major),
+ * then the 9x9 propagation matrix A = (M + I)^T, row = receiving node.
+ */
+extern HelpStatus help_encode_nb201(const char *cell, float *out, HelpError *err);
+
+/* Parse an FBNet "{7,8,...}" or "{k5_e6,skip,...}" literal into 22 op codes. */
+extern HelpStatus help_parse_fbnet(const char *text, int *ops, HelpError *err);
+
+/* 22 FBNet op codes (0..8) to 132 floats. */
+extern HelpStatus help_encode_fbnet(const int *ops, float *out, HelpError *err);
+
+/* An OFA sub-network (20 kernel sizes, 20 expand ratios, 5 depths, resolution) to 145 floats. */
+extern HelpStatus help_encode_ofa(const int *ks, const int *e, const int *d, int r,
+								  float *out, HelpError *err);
+
+/*
+ * Sanity-check an encoding handed in from outside: right length for the
+ * space, finite 0/1 values, and for cells a self-loop on every node.
+ */
+extern HelpStatus help_check_encoding(HelpSpace space, const float *enc, int len,
+									  HelpError *err);
+
+#endif							/* HELP_ENCODE_H */

@@ -1,0 +1,566 @@
+/*
+ * model.c
+ *	  Parameter layout, forward and backward pass of the HELP predictor.
+ *
+ * The network (HELP-METHOD.md section 3):
+ *	  architecture branch: 4 graph convolutions H <- relu(A (H W) + b) read out
+ *		at the global node (NAS-Bench-201), or relu(fc1), relu(fc2) (FBNet, OFA);
+ *	  hardware branch: relu(fc_hw1), relu(fc_hw2) of the hardware embedding;
+ *	  head: relu(fc3), relu(fc4), fc5 over [architecture, hardware].
+ *
+ * Two exact shortcuts keep it cheap without changing any result: the last
+ * graph convolution is evaluated only at the global node (the only row read
+ * out), as (A[8,:] H) W; and since the hardware half of fc3's input is the
+ * same for every row, it is folded into a per-call bias once.
+ */
+#include "model.h"
+
+#include <cblas.h>
+#include <stdlib.h>
+#include <string.h>
+
+static HelpAllocFn alloc_hook = NULL;
+static HelpFreeFn free_hook = NULL;
+
+/* Install the allocator the core uses (palloc inside PostgreSQL). */
+void
+help_set_allocator(HelpAllocFn alloc_fn, HelpFreeFn free_fn)
+{
+	alloc_hook = alloc_fn;
+	free_hook = free_fn;
+}
+
+/* Zeroed memory from the installed allocator (malloc by default). */
+void *
+help_alloc(size_t size)
+{
+	void	   *p;
+
+	if (alloc_hook)
+		p = alloc_hook(size);
+	else
+	{
+		p = malloc(size ? size : 1);
+		if (p == NULL)
+			abort();
+	}
+	memset(p, 0, size);
+	return p;
+}
+
+void
+help_free(void *ptr)
+{
+	if (ptr == NULL)
+		return;
+	if (free_hook)
+		free_hook(ptr);
+	else if (!alloc_hook)
+		free(ptr);
+}
+
+/* Append a tensor to a layout; returns its index. */
+static int
+add_tensor(HelpTensor *tensors, int *n, size_t *total, const char *name,
+		   int rows, int cols)
+{
+	HelpTensor *t = &tensors[*n];
+
+	t->name = name;
+	t->ndim = cols > 0 ? 2 : 1;
+	t->shape[0] = rows;
+	t->shape[1] = cols;
+	t->offset = *total;
+	t->size = (size_t) rows * (cols > 0 ? cols : 1);
+	*total += t->size;
+	return (*n)++;
+}
+
+/* Fill in the layout of the predictor for a search space. */
+void
+help_layout_init(HelpLayout *L, HelpSpace space, int width)
+{
+	static const char *const gcn_w[] = {
+		"meta_learner.gc1.weight", "meta_learner.gc2.weight",
+		"meta_learner.gc3.weight", "meta_learner.gc4.weight"
+	};
+	static const char *const gcn_b[] = {
+		"meta_learner.gc1.bias", "meta_learner.gc2.bias",
+		"meta_learner.gc3.bias", "meta_learner.gc4.bias"
+	};
+	int			n = 0;
+	size_t		total = 0;
+	int			W = width;
+	int			H = 2 * width;
+
+	memset(L, 0, sizeof(*L));
+	L->space = space;
+	L->kind = help_space_net_kind(space);
+	L->width = W;
+	L->head = H;
+	L->hw_dim = HELP_HW_DIM;
+
+	if (L->kind == HELP_NET_GCN)
+	{
+		L->in_dim = HELP_NB201_FEATS;
+		L->n_arch_layers = 4;
+		for (int l = 0; l < 4; l++)
+		{
+			/* graph convolution weights are [in, out] */
+			L->arch_w[l] = add_tensor(L->tensors, &n, &total, gcn_w[l],
+									  l == 0 ? L->in_dim : W, W);
+			L->arch_b[l] = add_tensor(L->tensors, &n, &total, gcn_b[l], W, 0);
+		}
+	}
+	else
+	{
+		L->in_dim = help_space_encoding_dim(space);
+		L->n_arch_layers = 2;
+		L->arch_w[0] = add_tensor(L->tensors, &n, &total, "meta_learner.fc1.weight", W, L->in_dim);
+		L->arch_b[0] = add_tensor(L->tensors, &n, &total, "meta_learner.fc1.bias", W, 0);
+		L->arch_w[1] = add_tensor(L->tensors, &n, &total, "meta_learner.fc2.weight", W, W);
+		L->arch_b[1] = add_tensor(L->tensors, &n, &total, "meta_learner.fc2.bias", W, 0);
+	}
+	L->hw1_w = add_tensor(L->tensors, &n, &total, "meta_learner.fc_hw1.weight", W, L->hw_dim);
+	L->hw1_b = add_tensor(L->tensors, &n, &total, "meta_learner.fc_hw1.bias", W, 0);
+	L->hw2_w = add_tensor(L->tensors, &n, &total, "meta_learner.fc_hw2.weight", W, W);
+	L->hw2_b = add_tensor(L->tensors, &n, &total, "meta_learner.fc_hw2.bias", W, 0);
+	L->fc3_w = add_tensor(L->tensors, &n, &total, "meta_learner.fc3.weight", H, H);
+	L->fc3_b = add_tensor(L->tensors, &n, &total, "meta_learner.fc3.bias", H, 0);
+	L->fc4_w = add_tensor(L->tensors, &n, &total, "meta_learner.fc4.weight", H, H);
+	L->fc4_b = add_tensor(L->tensors, &n, &total, "meta_learner.fc4.bias", H, 0);
+	L->fc5_w = add_tensor(L->tensors, &n, &total, "meta_learner.fc5.weight", 1, H);
+	L->fc5_b = add_tensor(L->tensors, &n, &total, "meta_learner.fc5.bias", 1, 0);
+	L->n_tensors = n;
+	L->n_params = total;
+
+	L->z_dim = 3 * (H + 1);
+	n = 0;
+	total = 0;
+	add_tensor(L->infer, &n, &total, "z_encoder.0.weight", HELP_INFER_HIDDEN, L->hw_dim);
+	add_tensor(L->infer, &n, &total, "z_encoder.0.bias", HELP_INFER_HIDDEN, 0);
+	add_tensor(L->infer, &n, &total, "z_encoder.2.weight", 2 * L->z_dim, HELP_INFER_HIDDEN);
+	add_tensor(L->infer, &n, &total, "z_encoder.2.bias", 2 * L->z_dim, 0);
+	L->n_infer = total;
+}
+
+/* Allocate scratch for passes over up to max_batch architectures. */
+HelpWorkspace *
+help_workspace_create(const HelpLayout *L, int max_batch)
+{
+	HelpWorkspace *ws = help_alloc(sizeof(HelpWorkspace));
+	size_t		B = (size_t) max_batch;
+	size_t		W = (size_t) L->width;
+	size_t		H = (size_t) L->head;
+	size_t		rows = L->kind == HELP_NET_GCN ? B * HELP_NB201_NODES : B;
+	size_t		wide = W > (size_t) L->in_dim ? W : (size_t) L->in_dim;
+
+	ws->max_batch = max_batch;
+	ws->hw1 = help_alloc(sizeof(float) * W);
+	ws->hw2 = help_alloc(sizeof(float) * W);
+	ws->head_const = help_alloc(sizeof(float) * H);
+	ws->act[0] = help_alloc(sizeof(float) * rows * (size_t) L->in_dim);
+	for (int l = 1; l <= L->n_arch_layers; l++)
+		ws->act[l] = help_alloc(sizeof(float) * rows * W);
+	ws->readout = help_alloc(sizeof(float) * B * W);
+	ws->scratch = help_alloc(sizeof(float) * rows * wide);
+	ws->scratch2 = help_alloc(sizeof(float) * rows * wide);
+	ws->arch_out = help_alloc(sizeof(float) * B * W);
+	ws->z3 = help_alloc(sizeof(float) * B * H);
+	ws->z4 = help_alloc(sizeof(float) * B * H);
+	ws->dz3 = help_alloc(sizeof(float) * B * H);
+	ws->dz4 = help_alloc(sizeof(float) * B * H);
+	ws->darch = help_alloc(sizeof(float) * B * W);
+	ws->dhw1 = help_alloc(sizeof(float) * W);
+	ws->dhw2 = help_alloc(sizeof(float) * W);
+	return ws;
+}
+
+void
+help_workspace_destroy(HelpWorkspace *ws)
+{
+	if (ws == NULL)
+		return;
+	help_free(ws->hw1);
+	help_free(ws->hw2);
+	help_free(ws->head_const);
+	for (int l = 0; l <= HELP_MAX_GCN_LAYERS; l++)
+		help_free(ws->act[l]);
+	help_free(ws->readout);
+	help_free(ws->scratch);
+	help_free(ws->scratch2);
+	help_free(ws->arch_out);
+	help_free(ws->z3);
+	help_free(ws->z4);
+	help_free(ws->dz3);
+	help_free(ws->dz4);
+	help_free(ws->darch);
+	help_free(ws->dhw1);
+	help_free(ws->dhw2);
+	help_free(ws);
+}
+
+/* x <- relu(x + bias) over rows of length n. */
+static void
+add_bias_relu(float *x, const float *bias, size_t rows, int n)
+{
+	for (size_t r = 0; r < rows; r++)
+	{
+		float	   *row = x + r * n;
+
+		for (int k = 0; k < n; k++)
+		{
+			float		v = row[k] + bias[k];
+
+			row[k] = v > 0.0f ? v : 0.0f;
+		}
+	}
+}
+
+/* x[i] <- 0 where the forward activation act[i] was clipped by relu. */
+static void
+relu_mask(float *x, const float *act, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (act[i] <= 0.0f)
+			x[i] = 0.0f;
+}
+
+/* out[k] = sum over rows of x[r][k]. */
+static void
+column_sums(const float *x, size_t rows, int n, float *out)
+{
+	memset(out, 0, sizeof(float) * n);
+	for (size_t r = 0; r < rows; r++)
+		for (int k = 0; k < n; k++)
+			out[k] += x[r * n + k];
+}
+
+/* g[i][j] = a[i] * b[j] (an outer product into a gradient). */
+static void
+outer(float *g, const float *a, int m, const float *b, int n)
+{
+	for (int i = 0; i < m; i++)
+		for (int j = 0; j < n; j++)
+			g[(size_t) i * n + j] = a[i] * b[j];
+}
+
+/* Propagation matrix of the b-th NAS-Bench-201 encoding. */
+static inline const float *
+cell_adjacency(const float *X, int b)
+{
+	return X + (size_t) b * HELP_NB201_ENC_DIM + HELP_NB201_NODES * HELP_NB201_FEATS;
+}
+
+/* out[b][i] = sum_j A_b[i][j] in[b][j] for every cell of the batch (rows of width n). */
+static void
+propagate(const float *X, int batch, const float *in, float *out, int n)
+{
+	const int	N = HELP_NB201_NODES;
+
+	for (int b = 0; b < batch; b++)
+	{
+		const float *A = cell_adjacency(X, b);
+		const float *src = in + (size_t) b * N * n;
+		float	   *dst = out + (size_t) b * N * n;
+
+		memset(dst, 0, sizeof(float) * N * n);
+		for (int i = 0; i < N; i++)
+			for (int j = 0; j < N; j++)
+			{
+				float		a = A[i * N + j];
+
+				if (a != 0.0f)
+					cblas_saxpy(n, a, src + (size_t) j * n, 1, dst + (size_t) i * n, 1);
+			}
+	}
+}
+
+/* out[b][j] = sum_i A_b[i][j] in[b][i]: the transpose of propagate. */
+static void
+propagate_transposed(const float *X, int batch, const float *in, float *out, int n)
+{
+	const int	N = HELP_NB201_NODES;
+
+	for (int b = 0; b < batch; b++)
+	{
+		const float *A = cell_adjacency(X, b);
+		const float *src = in + (size_t) b * N * n;
+		float	   *dst = out + (size_t) b * N * n;
+
+		memset(dst, 0, sizeof(float) * N * n);
+		for (int i = 0; i < N; i++)
+			for (int j = 0; j < N; j++)
+			{
+				float		a = A[i * N + j];
+
+				if (a != 0.0f)
+					cblas_saxpy(n, a, src + (size_t) i * n, 1, dst + (size_t) j * n, 1);
+			}
+	}
+}
+
+/* Graph-convolution branch: fills ws->act[0..3] and ws->arch_out. */
+static void
+gcn_forward(const HelpLayout *L, const float *theta, const float *X, int batch,
+			HelpWorkspace *ws)
+{
+	const int	N = HELP_NB201_NODES;
+	const int	F = HELP_NB201_FEATS;
+	const int	W = L->width;
+	int			rows = batch * N;
+
+	for (int b = 0; b < batch; b++)
+		memcpy(ws->act[0] + (size_t) b * N * F, X + (size_t) b * HELP_NB201_ENC_DIM,
+			   sizeof(float) * N * F);
+
+	for (int l = 0; l < 3; l++)
+	{
+		int			in = l == 0 ? F : W;
+
+		cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, rows, W, in,
+					1.0f, ws->act[l], in, help_ctensor(L, theta, L->arch_w[l]), W,
+					0.0f, ws->scratch, W);
+		propagate(X, batch, ws->scratch, ws->act[l + 1], W);
+		add_bias_relu(ws->act[l + 1], help_ctensor(L, theta, L->arch_b[l]), rows, W);
+	}
+
+	/* last layer at the global node only: relu((A[8,:] H3) W4 + b4) */
+	for (int b = 0; b < batch; b++)
+	{
+		const float *A8 = cell_adjacency(X, b) + (N - 1) * N;
+		const float *h = ws->act[3] + (size_t) b * N * W;
+		float	   *g = ws->readout + (size_t) b * W;
+
+		memset(g, 0, sizeof(float) * W);
+		for (int j = 0; j < N; j++)
+			if (A8[j] != 0.0f)
+				cblas_saxpy(W, A8[j], h + (size_t) j * W, 1, g, 1);
+	}
+	cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, batch, W, W,
+				1.0f, ws->readout, W, help_ctensor(L, theta, L->arch_w[3]), W,
+				0.0f, ws->arch_out, W);
+	add_bias_relu(ws->arch_out, help_ctensor(L, theta, L->arch_b[3]), batch, W);
+}
+
+/* MLP branch: fills ws->act[1] and ws->arch_out. */
+static void
+mlp_forward(const HelpLayout *L, const float *theta, const float *X, int batch,
+			HelpWorkspace *ws)
+{
+	const int	W = L->width;
+
+	cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, batch, W, L->in_dim,
+				1.0f, X, L->in_dim, help_ctensor(L, theta, L->arch_w[0]), L->in_dim,
+				0.0f, ws->act[1], W);
+	add_bias_relu(ws->act[1], help_ctensor(L, theta, L->arch_b[0]), batch, W);
+	cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, batch, W, W,
+				1.0f, ws->act[1], W, help_ctensor(L, theta, L->arch_w[1]), W,
+				0.0f, ws->arch_out, W);
+	add_bias_relu(ws->arch_out, help_ctensor(L, theta, L->arch_b[1]), batch, W);
+}
+
+/* See model.h. */
+void
+help_net_forward(const HelpLayout *L, const float *theta, const float *hw,
+				 const float *X, int batch, float *y, HelpWorkspace *ws)
+{
+	const int	W = L->width;
+	const int	H = L->head;
+	const float *w3 = help_ctensor(L, theta, L->fc3_w);
+
+	ws->batch = batch;
+
+	/* hardware branch, once for the whole batch */
+	cblas_sgemv(CblasRowMajor, CblasNoTrans, W, L->hw_dim, 1.0f,
+				help_ctensor(L, theta, L->hw1_w), L->hw_dim, hw, 1, 0.0f, ws->hw1, 1);
+	add_bias_relu(ws->hw1, help_ctensor(L, theta, L->hw1_b), 1, W);
+	cblas_sgemv(CblasRowMajor, CblasNoTrans, W, W, 1.0f,
+				help_ctensor(L, theta, L->hw2_w), W, ws->hw1, 1, 0.0f, ws->hw2, 1);
+	add_bias_relu(ws->hw2, help_ctensor(L, theta, L->hw2_b), 1, W);
+
+	/* fc3's hardware half plus its bias, shared by every row */
+	memcpy(ws->head_const, help_ctensor(L, theta, L->fc3_b), sizeof(float) * H);
+	cblas_sgemv(CblasRowMajor, CblasNoTrans, H, W, 1.0f, w3 + W, H, ws->hw2, 1,
+				1.0f, ws->head_const, 1);
+
+	if (L->kind == HELP_NET_GCN)
+		gcn_forward(L, theta, X, batch, ws);
+	else
+		mlp_forward(L, theta, X, batch, ws);
+
+	cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, batch, H, W,
+				1.0f, ws->arch_out, W, w3, H, 0.0f, ws->z3, H);
+	add_bias_relu(ws->z3, ws->head_const, batch, H);
+	cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, batch, H, H,
+				1.0f, ws->z3, H, help_ctensor(L, theta, L->fc4_w), H, 0.0f, ws->z4, H);
+	add_bias_relu(ws->z4, help_ctensor(L, theta, L->fc4_b), batch, H);
+	cblas_sgemv(CblasRowMajor, CblasNoTrans, batch, H, 1.0f, ws->z4, H,
+				help_ctensor(L, theta, L->fc5_w), 1, 0.0f, y, 1);
+	for (int b = 0; b < batch; b++)
+		y[b] += help_ctensor(L, theta, L->fc5_b)[0];
+}
+
+/* Backward through the graph convolutions, from d(arch_out) in dP. */
+static void
+gcn_backward(const HelpLayout *L, const float *theta, const float *X, int batch,
+			 float *dP, float *grad, HelpWorkspace *ws)
+{
+	const int	N = HELP_NB201_NODES;
+	const int	F = HELP_NB201_FEATS;
+	const int	W = L->width;
+	int			rows = batch * N;
+	float	   *dS = ws->scratch;
+	float	   *dH = ws->scratch2;
+	float	   *dG = ws->dz4;		/* free by now; batch x width fits */
+
+	/* last layer: arch_out = relu(G W4 + b4), G = A[8,:] H3 */
+	relu_mask(dP, ws->arch_out, (size_t) batch * W);
+	cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, W, W, batch,
+				1.0f, ws->readout, W, dP, W, 0.0f, help_tensor(L, grad, L->arch_w[3]), W);
+	column_sums(dP, batch, W, help_tensor(L, grad, L->arch_b[3]));
+	cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, batch, W, W,
+				1.0f, dP, W, help_ctensor(L, theta, L->arch_w[3]), W, 0.0f, dG, W);
+	for (int b = 0; b < batch; b++)
+	{
+		const float *A8 = cell_adjacency(X, b) + (N - 1) * N;
+
+		for (int j = 0; j < N; j++)
+		{
+			float	   *dst = dH + ((size_t) b * N + j) * W;
+
+			for (int k = 0; k < W; k++)
+				dst[k] = A8[j] * dG[(size_t) b * W + k];
+		}
+	}
+
+	/* layers 3, 2, 1: act[l+1] = relu(A (act[l] W) + b) */
+	for (int l = 2; l >= 0; l--)
+	{
+		int			in = l == 0 ? F : W;
+
+		relu_mask(dH, ws->act[l + 1], (size_t) rows * W);
+		column_sums(dH, rows, W, help_tensor(L, grad, L->arch_b[l]));
+		propagate_transposed(X, batch, dH, dS, W);
+		cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, in, W, rows,
+					1.0f, ws->act[l], in, dS, W, 0.0f, help_tensor(L, grad, L->arch_w[l]), W);
+		if (l > 0)
+			cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, rows, W, W,
+						1.0f, dS, W, help_ctensor(L, theta, L->arch_w[l]), W, 0.0f, dH, W);
+	}
+}
+
+/* Backward through the MLP branch, from d(arch_out) in dH2. */
+static void
+mlp_backward(const HelpLayout *L, const float *theta, const float *X, int batch,
+			 float *dH2, float *grad, HelpWorkspace *ws)
+{
+	const int	W = L->width;
+	float	   *dH1 = ws->scratch2;
+
+	relu_mask(dH2, ws->arch_out, (size_t) batch * W);
+	cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, W, W, batch,
+				1.0f, dH2, W, ws->act[1], W, 0.0f, help_tensor(L, grad, L->arch_w[1]), W);
+	column_sums(dH2, batch, W, help_tensor(L, grad, L->arch_b[1]));
+	cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, batch, W, W,
+				1.0f, dH2, W, help_ctensor(L, theta, L->arch_w[1]), W, 0.0f, dH1, W);
+	relu_mask(dH1, ws->act[1], (size_t) batch * W);
+	cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, W, L->in_dim, batch,
+				1.0f, dH1, W, X, L->in_dim, 0.0f, help_tensor(L, grad, L->arch_w[0]), L->in_dim);
+	column_sums(dH1, batch, W, help_tensor(L, grad, L->arch_b[0]));
+}
+
+/* See model.h. */
+void
+help_net_backward(const HelpLayout *L, const float *theta, const float *hw,
+				  const float *X, const float *dy, float *grad, HelpWorkspace *ws)
+{
+	const int	W = L->width;
+	const int	H = L->head;
+	int			batch = ws->batch;
+	const float *w3 = help_ctensor(L, theta, L->fc3_w);
+	const float *w5 = help_ctensor(L, theta, L->fc5_w);
+	float	   *g3 = help_tensor(L, grad, L->fc3_w);
+	float	   *darch = ws->darch;
+	float	   *dhw1 = ws->dhw1;
+	float	   *dhw2 = ws->dhw2;
+	float	   *dz3_sum = help_tensor(L, grad, L->fc3_b);
+	double		sum_dy = 0.0;
+
+	/* fc5 */
+	cblas_sgemv(CblasRowMajor, CblasTrans, batch, H, 1.0f, ws->z4, H, dy, 1,
+				0.0f, help_tensor(L, grad, L->fc5_w), 1);
+	for (int b = 0; b < batch; b++)
+		sum_dy += dy[b];
+	help_tensor(L, grad, L->fc5_b)[0] = (float) sum_dy;
+
+	/* fc4 */
+	for (int b = 0; b < batch; b++)
+		for (int k = 0; k < H; k++)
+			ws->dz4[(size_t) b * H + k] = dy[b] * w5[k];
+	relu_mask(ws->dz4, ws->z4, (size_t) batch * H);
+	cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, H, H, batch,
+				1.0f, ws->dz4, H, ws->z3, H, 0.0f, help_tensor(L, grad, L->fc4_w), H);
+	column_sums(ws->dz4, batch, H, help_tensor(L, grad, L->fc4_b));
+
+	/* fc3: its input is [arch_out, hw2] */
+	cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, batch, H, H,
+				1.0f, ws->dz4, H, help_ctensor(L, theta, L->fc4_w), H, 0.0f, ws->dz3, H);
+	relu_mask(ws->dz3, ws->z3, (size_t) batch * H);
+	cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, H, W, batch,
+				1.0f, ws->dz3, H, ws->arch_out, W, 0.0f, g3, H);
+	column_sums(ws->dz3, batch, H, dz3_sum);
+	for (int k = 0; k < H; k++)
+		for (int j = 0; j < W; j++)
+			g3[(size_t) k * H + W + j] = dz3_sum[k] * ws->hw2[j];
+	cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, batch, W, H,
+				1.0f, ws->dz3, H, w3, H, 0.0f, darch, W);
+
+	/* hardware branch: its output fed every row, so its gradient is summed */
+	cblas_sgemv(CblasRowMajor, CblasTrans, H, W, 1.0f, w3 + W, H, dz3_sum, 1, 0.0f, dhw2, 1);
+	relu_mask(dhw2, ws->hw2, W);
+	outer(help_tensor(L, grad, L->hw2_w), dhw2, W, ws->hw1, W);
+	memcpy(help_tensor(L, grad, L->hw2_b), dhw2, sizeof(float) * W);
+	cblas_sgemv(CblasRowMajor, CblasTrans, W, W, 1.0f, help_ctensor(L, theta, L->hw2_w), W,
+				dhw2, 1, 0.0f, dhw1, 1);
+	relu_mask(dhw1, ws->hw1, W);
+	outer(help_tensor(L, grad, L->hw1_w), dhw1, W, hw, L->hw_dim);
+	memcpy(help_tensor(L, grad, L->hw1_b), dhw1, sizeof(float) * W);
+
+	if (L->kind == HELP_NET_GCN)
+		gcn_backward(L, theta, X, batch, darch, grad, ws);
+	else
+		mlp_backward(L, theta, X, batch, darch, grad, ws);
+}
+
+/* See model.h. */
+double
+help_mse(const float *y, const float *t, int n, float *dy)
+{
+	double		sum = 0.0;
+
+	for (int i = 0; i < n; i++)
+	{
+		double		d = (double) y[i] - (double) t[i];
+
+		sum += d * d;
+		if (dy)
+			dy[i] = (float) (2.0 * d / n);
+	}
+	return sum / n;
+}
+
+/* See model.h. */
+void
+help_net_predict(const HelpLayout *L, const float *theta, const float *hw,
+				 const float *X, int n, float *y, HelpWorkspace *ws)
+{
+	int			enc_dim = help_space_encoding_dim(L->space);
+
+	for (int start = 0; start < n; start += ws->max_batch)
+	{
+		int			len = n - start < ws->max_batch ? n - start : ws->max_batch;
+
+		help_net_forward(L, theta, hw, X + (size_t) start * enc_dim, len, y + start, ws);
+	}
+}

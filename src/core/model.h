@@ -1,0 +1,139 @@
+/*
+ * model.h
+ *	  Parameter layout of the HELP predictor and its forward/backward pass
+ *	  (HELP-METHOD.md section 3) and of the inference network (section 4).
+ *
+ * Parameters are one flat float vector in the PyTorch checkpoint's order and
+ * layout: Linear weights [out, in] row-major, graph-convolution weights
+ * [in, out] row-major.  The Meta-SGD inner learning rates share the layout.
+ */
+#ifndef HELP_MODEL_H
+#define HELP_MODEL_H
+
+#include "help_core.h"
+
+#define HELP_MAX_TENSORS 18
+#define HELP_INFER_TENSORS 4
+#define HELP_INFER_HIDDEN 10
+#define HELP_MAX_GCN_LAYERS 4
+
+/* One named tensor inside a flat parameter vector. */
+typedef struct HelpTensor
+{
+	const char *name;			/* checkpoint name without its prefix */
+	int			ndim;			/* 1 or 2 */
+	int			shape[2];		/* PyTorch shape */
+	size_t		offset;			/* in floats */
+	size_t		size;			/* in floats */
+} HelpTensor;
+
+/* The layout of a predictor: sizes, tensors, and where each layer lives. */
+typedef struct HelpLayout
+{
+	HelpSpace	space;
+	HelpNetKind kind;
+	int			in_dim;			/* node features (GCN) or encoding width (MLP) */
+	int			width;			/* architecture and hardware branch width */
+	int			hw_dim;			/* hardware embedding length */
+	int			head;			/* 2 * width */
+	int			n_arch_layers;	/* 4 graph convolutions or 2 Linear */
+	int			n_tensors;
+	HelpTensor	tensors[HELP_MAX_TENSORS];
+	size_t		n_params;
+	/* tensor indices */
+	int			arch_w[HELP_MAX_GCN_LAYERS];
+	int			arch_b[HELP_MAX_GCN_LAYERS];
+	int			hw1_w,
+				hw1_b,
+				hw2_w,
+				hw2_b,
+				fc3_w,
+				fc3_b,
+				fc4_w,
+				fc4_b,
+				fc5_w,
+				fc5_b;
+	/* inference network: hw_dim -> 10 -> 2 * z_dim */
+	int			z_dim;			/* 3 * (head + 1) */
+	HelpTensor	infer[HELP_INFER_TENSORS];
+	size_t		n_infer;
+} HelpLayout;
+
+extern void help_layout_init(HelpLayout *layout, HelpSpace space, int width);
+
+/* Pointer to one tensor of a flat parameter vector. */
+static inline float *
+help_tensor(const HelpLayout *layout, float *params, int t)
+{
+	return params + layout->tensors[t].offset;
+}
+
+static inline const float *
+help_ctensor(const HelpLayout *layout, const float *params, int t)
+{
+	return params + layout->tensors[t].offset;
+}
+
+/*
+ * Scratch memory for a forward and backward pass over up to max_batch
+ * architectures.  Allocated once (help_workspace_create) and reused.
+ */
+typedef struct HelpWorkspace
+{
+	int			max_batch;
+	int			batch;			/* rows of the last forward pass */
+	float	   *hw1,
+			   *hw2;			/* hardware branch activations [width] */
+	float	   *head_const;		/* fc3 bias plus the hardware half [head] */
+	float	   *act[HELP_MAX_GCN_LAYERS + 1]; /* arch branch activations */
+	float	   *readout;		/* GCN: A[8,:] H3 [batch, width] */
+	float	   *scratch;		/* S = H W, and backward temporaries */
+	float	   *scratch2;
+	float	   *arch_out;		/* [batch, width] */
+	float	   *z3,
+			   *z4;				/* head activations [batch, head] */
+	float	   *dz3,
+			   *dz4;
+	float	   *darch;			/* d(arch_out) [batch, width] */
+	float	   *dhw1,
+			   *dhw2;			/* hardware branch gradients [width] */
+} HelpWorkspace;
+
+/* Memory hooks: palloc in the server, malloc in standalone programs. */
+typedef void *(*HelpAllocFn) (size_t size);
+typedef void (*HelpFreeFn) (void *ptr);
+extern void help_set_allocator(HelpAllocFn alloc_fn, HelpFreeFn free_fn);
+extern void *help_alloc(size_t size);	/* zeroed */
+extern void help_free(void *ptr);
+
+extern HelpWorkspace *help_workspace_create(const HelpLayout *layout, int max_batch);
+extern void help_workspace_destroy(HelpWorkspace *ws);
+
+/*
+ * Forward pass: y[b] for each of the batch encodings X (batch x encoding
+ * width), under parameters theta and hardware embedding hw.  Keeps the
+ * activations in ws for a following help_net_backward.
+ */
+extern void help_net_forward(const HelpLayout *layout, const float *theta,
+							 const float *hw, const float *X, int batch,
+							 float *y, HelpWorkspace *ws);
+
+/*
+ * Backward pass after help_net_forward with the same arguments: writes the
+ * gradient of sum_b dy[b] * y[b] with respect to theta into grad.
+ */
+extern void help_net_backward(const HelpLayout *layout, const float *theta,
+							  const float *hw, const float *X,
+							  const float *dy, float *grad, HelpWorkspace *ws);
+
+/* Mean squared error of y against t and its derivative dL/dy. */
+extern double help_mse(const float *y, const float *t, int n, float *dy);
+
+/*
+ * Predict a batch of any size by chunks of the workspace's batch size.
+ */
+extern void help_net_predict(const HelpLayout *layout, const float *theta,
+							 const float *hw, const float *X, int n,
+							 float *y, HelpWorkspace *ws);
+
+#endif							/* HELP_MODEL_H */

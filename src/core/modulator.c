@@ -1,0 +1,95 @@
+/*
+ * modulator.c
+ *	  Inference network and modulation of the predictor by z.
+ */
+#include "modulator.h"
+
+#include <math.h>
+#include <string.h>
+
+/* PyTorch's softplus (beta 1, threshold 20). */
+static double
+softplus(double x)
+{
+	return x > 20.0 ? x : log1p(exp(x));
+}
+
+/* See modulator.h. */
+void
+help_modulator_posterior(const HelpLayout *L, const float *infer, const float *hw,
+						 double *mu, double *sigma)
+{
+	const float *w0 = infer + L->infer[0].offset;
+	const float *b0 = infer + L->infer[1].offset;
+	const float *w2 = infer + L->infer[2].offset;
+	const float *b2 = infer + L->infer[3].offset;
+	double		h[HELP_INFER_HIDDEN];
+
+	for (int i = 0; i < HELP_INFER_HIDDEN; i++)
+	{
+		double		s = b0[i];
+
+		for (int j = 0; j < L->hw_dim; j++)
+			s += (double) w0[i * L->hw_dim + j] * hw[j];
+		h[i] = s > 0.0 ? s : 0.0;
+	}
+	for (int k = 0; k < 2 * L->z_dim; k++)
+	{
+		double		s = b2[k];
+
+		for (int i = 0; i < HELP_INFER_HIDDEN; i++)
+			s += (double) w2[k * HELP_INFER_HIDDEN + i] * h[i];
+		if (k < L->z_dim)
+			mu[k] = s;
+		else
+			sigma[k - L->z_dim] = softplus(s);
+	}
+}
+
+/* See modulator.h. */
+double
+help_kl_std_normal(const double *mu, const double *sigma, int n)
+{
+	double		kl = 0.0;
+
+	for (int k = 0; k < n; k++)
+		kl += -log(sigma[k]) + 0.5 * (sigma[k] * sigma[k] + mu[k] * mu[k]) - 0.5;
+	return kl;
+}
+
+/* See modulator.h. */
+void
+help_modulator_draw(int z_dim, const double *mu, const double *sigma,
+					HelpRng *rng, double *z)
+{
+	for (int k = 0; k < z_dim; k++)
+		z[k] = mu[k] + sigma[k] * help_rng_normal(rng);
+}
+
+/* See modulator.h. */
+void
+help_modulate(const HelpLayout *L, const float *theta, const double *z,
+			  double c, float *out)
+{
+	const int	H = L->head;
+	const int	weights[3] = {L->fc3_w, L->fc4_w, L->fc5_w};
+	const int	biases[3] = {L->fc3_b, L->fc4_b, L->fc5_b};
+
+	if (out != theta)
+		memcpy(out, theta, sizeof(float) * L->n_params);
+	for (int layer = 0; layer < 3; layer++)
+	{
+		const HelpTensor *t = &L->tensors[weights[layer]];
+		const HelpTensor *tb = &L->tensors[biases[layer]];
+		const double *zw = z + (size_t) layer * H;
+		float	   *w = out + t->offset;
+		float	   *b = out + tb->offset;
+		float		shift = (float) (c * z[3 * H + layer]);
+
+		for (int r = 0; r < t->shape[0]; r++)
+			for (int k = 0; k < H; k++)
+				w[(size_t) r * H + k] *= (float) (1.0 + c * zw[k]);
+		for (size_t i = 0; i < tb->size; i++)
+			b[i] += shift;
+	}
+}

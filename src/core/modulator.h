@@ -1,0 +1,31 @@
+/*
+ * modulator.h
+ *	  The variational modulator (HELP-METHOD.md section 4): the inference
+ *	  network maps a hardware embedding to a Gaussian over z, and a draw of z
+ *	  rescales the head's weights and shifts its biases.
+ */
+#ifndef HELP_MODULATOR_H
+#define HELP_MODULATOR_H
+
+#include "model.h"
+#include "rng.h"
+
+/* Posterior N(mu, sigma) over z (z_dim each) for a hardware embedding. */
+extern void help_modulator_posterior(const HelpLayout *layout, const float *infer,
+									 const float *hw, double *mu, double *sigma);
+
+/* KL(N(mu, sigma) || N(0, 1)) summed over n dimensions. */
+extern double help_kl_std_normal(const double *mu, const double *sigma, int n);
+
+/* z = mu + sigma * eps with eps drawn from rng (z_dim values). */
+extern void help_modulator_draw(int z_dim, const double *mu, const double *sigma,
+								HelpRng *rng, double *z);
+
+/*
+ * out = theta modulated by z with scale c: fc3/fc4/fc5 input column k scaled
+ * by (1 + c z_w[k]), biases shifted by c z_b.  out may equal theta.
+ */
+extern void help_modulate(const HelpLayout *layout, const float *theta,
+						  const double *z, double c, float *out);
+
+#endif							/* HELP_MODULATOR_H */

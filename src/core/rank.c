@@ -1,0 +1,202 @@
+/*
+ * rank.c
+ *	  Spearman's rho and Kendall's tau-b in O(n log n).
+ */
+#include "rank.h"
+#include "model.h"				/* help_alloc */
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int
+cmp_xy(const void *a, const void *b)
+{
+	const HelpPair *p = a,
+			   *q = b;
+
+	if (p->x != q->x)
+		return p->x < q->x ? -1 : 1;
+	if (p->y != q->y)
+		return p->y < q->y ? -1 : 1;
+	return 0;
+}
+
+/* Sort order of values v (indices), ties broken by index for determinism. */
+static const double *sort_values;
+
+static int
+cmp_index(const void *a, const void *b)
+{
+	long		i = *(const long *) a,
+				j = *(const long *) b;
+
+	if (sort_values[i] != sort_values[j])
+		return sort_values[i] < sort_values[j] ? -1 : 1;
+	return i < j ? -1 : (i > j);
+}
+
+/* Average ranks (1-based) of v into rank. */
+static void
+average_ranks(const double *v, long n, double *rank)
+{
+	long	   *order = help_alloc(sizeof(long) * n);
+
+	for (long i = 0; i < n; i++)
+		order[i] = i;
+	sort_values = v;
+	qsort(order, n, sizeof(long), cmp_index);
+	for (long i = 0; i < n;)
+	{
+		long		j = i;
+		double		avg;
+
+		while (j + 1 < n && v[order[j + 1]] == v[order[i]])
+			j++;
+		avg = (i + j) / 2.0 + 1.0;
+		for (long k = i; k <= j; k++)
+			rank[order[k]] = avg;
+		i = j + 1;
+	}
+	help_free(order);
+}
+
+/* See rank.h. */
+double
+help_spearman(HelpPair *pairs, long n)
+{
+	double	   *v,
+			   *rx,
+			   *ry;
+	double		mean = (n + 1) / 2.0,
+				sxy = 0.0,
+				sxx = 0.0,
+				syy = 0.0;
+
+	if (n < 2)
+		return NAN;
+	qsort(pairs, n, sizeof(HelpPair), cmp_xy);
+	v = help_alloc(sizeof(double) * n);
+	rx = help_alloc(sizeof(double) * n);
+	ry = help_alloc(sizeof(double) * n);
+	for (long i = 0; i < n; i++)
+		v[i] = pairs[i].x;
+	average_ranks(v, n, rx);
+	for (long i = 0; i < n; i++)
+		v[i] = pairs[i].y;
+	average_ranks(v, n, ry);
+	for (long i = 0; i < n; i++)
+	{
+		double		dx = rx[i] - mean,
+					dy = ry[i] - mean;
+
+		sxy += dx * dy;
+		sxx += dx * dx;
+		syy += dy * dy;
+	}
+	help_free(v);
+	help_free(rx);
+	help_free(ry);
+	if (sxx == 0.0 || syy == 0.0)
+		return NAN;
+	return sxy / sqrt(sxx * syy);
+}
+
+/* Merge sort of y counting swaps (discordant pairs). */
+static long long
+merge_count(double *y, double *tmp, long n)
+{
+	long		mid,
+				i,
+				j,
+				k;
+	long long	swaps;
+
+	if (n < 2)
+		return 0;
+	mid = n / 2;
+	swaps = merge_count(y, tmp, mid) + merge_count(y + mid, tmp, n - mid);
+	i = 0;
+	j = mid;
+	k = 0;
+	while (i < mid && j < n)
+	{
+		if (y[j] < y[i])
+		{
+			tmp[k++] = y[j++];
+			swaps += mid - i;
+		}
+		else
+			tmp[k++] = y[i++];
+	}
+	while (i < mid)
+		tmp[k++] = y[i++];
+	while (j < n)
+		tmp[k++] = y[j++];
+	memcpy(y, tmp, sizeof(double) * n);
+	return swaps;
+}
+
+/* Sum of t (t - 1) / 2 over runs of equal values in sorted v. */
+static long long
+tied_pairs(const double *v, long n)
+{
+	long long	ties = 0;
+
+	for (long i = 0; i < n;)
+	{
+		long		j = i + 1;
+
+		while (j < n && v[j] == v[i])
+			j++;
+		ties += (long long) (j - i) * (j - i - 1) / 2;
+		i = j;
+	}
+	return ties;
+}
+
+/* See rank.h (Knight's algorithm, as in scipy.stats.kendalltau). */
+double
+help_kendall_tau_b(HelpPair *pairs, long n)
+{
+	double	   *y,
+			   *tmp;
+	long long	total,
+				xtie,
+				ytie,
+				jointtie = 0,
+				dis;
+	double		num,
+				den;
+
+	if (n < 2)
+		return NAN;
+	qsort(pairs, n, sizeof(HelpPair), cmp_xy);
+	y = help_alloc(sizeof(double) * n);
+	tmp = help_alloc(sizeof(double) * n);
+	for (long i = 0; i < n; i++)
+		y[i] = pairs[i].x;
+	xtie = tied_pairs(y, n);
+	for (long i = 0; i < n;)
+	{
+		long		j = i + 1;
+
+		while (j < n && pairs[j].x == pairs[i].x && pairs[j].y == pairs[i].y)
+			j++;
+		jointtie += (long long) (j - i) * (j - i - 1) / 2;
+		i = j;
+	}
+	for (long i = 0; i < n; i++)
+		y[i] = pairs[i].y;
+	dis = merge_count(y, tmp, n);	/* leaves y sorted */
+	ytie = tied_pairs(y, n);
+	help_free(y);
+	help_free(tmp);
+
+	total = (long long) n * (n - 1) / 2;
+	if (xtie == total || ytie == total)
+		return NAN;
+	num = (double) (total - xtie - ytie + jointtie) - 2.0 * (double) dis;
+	den = sqrt((double) (total - xtie) * (double) (total - ytie));
+	return num / den;
+}

@@ -1,0 +1,56 @@
+/*
+ * errors.c
+ *	  Turning core errors into ereport, and the core's allocator.
+ */
+#include "help.h"
+
+#include "utils/memutils.h"
+
+/* SQLSTATE for each core error class. */
+int
+help_sqlstate(HelpStatus status)
+{
+	switch (status)
+	{
+		case HELP_ERR_SYNTAX:
+			return ERRCODE_INVALID_TEXT_REPRESENTATION;
+		case HELP_ERR_VALUE:
+			return ERRCODE_INVALID_PARAMETER_VALUE;
+		case HELP_ERR_RANGE:
+			return ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE;
+		case HELP_ERR_SIZE:
+			return ERRCODE_ARRAY_SUBSCRIPT_ERROR;
+		case HELP_ERR_DATA:
+			return ERRCODE_DATA_EXCEPTION;
+		default:
+			return ERRCODE_INTERNAL_ERROR;
+	}
+}
+
+/* Raise a core error as an ERROR with its SQLSTATE. */
+void
+help_report(const HelpError *err)
+{
+	ereport(ERROR,
+			(errcode(help_sqlstate(err->status)),
+			 errmsg("%s", err->msg)));
+}
+
+/* palloc-backed allocator for the core: CurrentMemoryContext owns it all. */
+static void *
+core_palloc(size_t size)
+{
+	return palloc_extended(size, MCXT_ALLOC_HUGE);
+}
+
+static void
+core_pfree(void *ptr)
+{
+	pfree(ptr);
+}
+
+void
+help_install_allocator(void)
+{
+	help_set_allocator(core_palloc, core_pfree);
+}

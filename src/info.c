@@ -1,0 +1,88 @@
+/*
+ * info.c
+ *	  help_predictor_info: what a predictor holds, as jsonb.
+ */
+#include "help.h"
+
+#include "lib/stringinfo.h"
+#include "utils/builtins.h"
+#include "utils/jsonb.h"
+
+PG_FUNCTION_INFO_V1(help_predictor_info);
+
+/* Append a JSON array of ints. */
+static void
+append_int_list(StringInfo s, const int *v, int n)
+{
+	appendStringInfoChar(s, '[');
+	for (int i = 0; i < n; i++)
+		appendStringInfo(s, "%s%d", i ? ", " : "", v[i]);
+	appendStringInfoChar(s, ']');
+}
+
+/* help_predictor_info(help_predictor): what a predictor holds, as jsonb. */
+Datum
+help_predictor_info(PG_FUNCTION_ARGS)
+{
+	HelpPredictor *p = PG_GETARG_HELP_PREDICTOR_P(0);
+	HelpPredictorView v;
+	const HelpLayout *L;
+	StringInfoData s;
+	bool		adapted = (p->flags & HELP_FLAG_ADAPTED) != 0;
+	int			arch[HELP_MAX_GCN_LAYERS + 1];
+	int			hwl[3];
+	int			head[4];
+	int			infer[3];
+
+	help_predictor_view(p, &v);
+	L = &v.layout;
+	arch[0] = L->in_dim;
+	for (int l = 1; l <= L->n_arch_layers; l++)
+		arch[l] = L->width;
+	hwl[0] = L->hw_dim;
+	hwl[1] = hwl[2] = L->width;
+	head[0] = head[1] = head[2] = L->head;
+	head[3] = 1;
+	infer[0] = L->hw_dim;
+	infer[1] = HELP_INFER_HIDDEN;
+	infer[2] = 2 * L->z_dim;
+
+	initStringInfo(&s);
+	appendStringInfo(&s, "{\"space\": \"%s\", \"kind\": \"%s\", \"adapted\": %s, "
+					 "\"format_version\": %u, \"size_bytes\": %u, ",
+					 help_space_name(L->space), help_net_kind_name(L->kind),
+					 adapted ? "true" : "false", p->version, VARSIZE(p));
+	appendStringInfo(&s, "\"parameters\": {\"predictor\": %zu, \"inner_lr\": %zu, "
+					 "\"inference_network\": %zu, \"total\": %zu}, ",
+					 L->n_params, L->n_params, L->n_infer, 2 * L->n_params + L->n_infer);
+	appendStringInfoString(&s, "\"layers\": {\"architecture\": ");
+	append_int_list(&s, arch, L->n_arch_layers + 1);
+	appendStringInfoString(&s, ", \"hardware\": ");
+	append_int_list(&s, hwl, 3);
+	appendStringInfoString(&s, ", \"head\": ");
+	append_int_list(&s, head, 4);
+	appendStringInfoString(&s, ", \"inference_network\": ");
+	append_int_list(&s, infer, 3);
+	appendStringInfo(&s, "}, \"z_dim\": %d, \"z_scale\": %g, ", L->z_dim, (double) p->z_scale);
+	if (adapted)
+	{
+		double		lo = help_predictor_support_ms(&v, 0),
+					hi = lo;
+
+		for (uint32 i = 1; i < p->n_support; i++)
+		{
+			double		ms = help_predictor_support_ms(&v, i);
+
+			lo = ms < lo ? ms : lo;
+			hi = ms > hi ? ms : hi;
+		}
+		appendStringInfo(&s, "\"adaptation\": {\"support_rows\": %u, \"steps\": %u, "
+						 "\"mc_samples\": %u, \"seed\": " UINT64_FORMAT ", "
+						 "\"support_latency_ms\": [%.17g, %.17g]}, ",
+						 p->n_support, p->steps, p->mc_samples, p->seed, lo, hi);
+	}
+	else
+		appendStringInfoString(&s, "\"adaptation\": null, ");
+	appendStringInfo(&s, "\"provenance\": %s}", v.meta);
+	PG_RETURN_DATUM(DirectFunctionCall1(jsonb_in, CStringGetDatum(s.data)));
+}

@@ -1,0 +1,336 @@
+/*
+ * predictor_io.c
+ *	  Text (JSON) and binary I/O of help_predictor.
+ *
+ * The text form is the checkpoint's tensor layout plus the predictor's own
+ * fields, so a predictor printed with ::text can be read by anything that
+ * reads the published checkpoints.  Floats are printed with the fewest
+ * digits that read back to the same bits.
+ */
+#include "help.h"
+#include "help_json.h"
+
+#include "libpq/pqformat.h"
+
+PG_FUNCTION_INFO_V1(help_predictor_in);
+PG_FUNCTION_INFO_V1(help_predictor_out);
+PG_FUNCTION_INFO_V1(help_predictor_send);
+PG_FUNCTION_INFO_V1(help_predictor_recv);
+
+#define TEXT_FORMAT_NAME "help_predictor"
+
+/* Read the "adapted" object of the text form into an allocated predictor. */
+static void
+read_adapted(json_object *ad, HelpPredictor *p, HelpPredictorView *v)
+{
+	const char *what = "\"adapted\" of help_predictor";
+	json_object *archs = help_json_member(ad, "support_arch", json_type_array, what);
+	int64		steps = json_object_get_int64(help_json_member(ad, "steps", json_type_int, what));
+	int64		mc = json_object_get_int64(help_json_member(ad, "mc_samples", json_type_int, what));
+	int64		seed = json_object_get_int64(help_json_member(ad, "seed", json_type_int, what));
+	double	   *ms = palloc(sizeof(double) * p->n_support);
+
+	if (steps < 0 || steps > HELP_MAX_STEPS)
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("steps %lld in %s is outside 0..%d", (long long) steps, what, HELP_MAX_STEPS)));
+	if (mc < 1 || mc > HELP_MAX_MC_SAMPLES)
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("mc_samples %lld in %s is outside 1..%d", (long long) mc, what,
+						HELP_MAX_MC_SAMPLES)));
+	if (seed < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("seed in %s must not be negative", what)));
+	p->steps = (uint16) steps;
+	p->mc_samples = (uint16) mc;
+	p->seed = (uint64) seed;
+	help_json_numbers(help_json_member(ad, "hw_embedding", json_type_array, what),
+					  p->hw_dim, v->hw, NULL, "\"hw_embedding\" of help_predictor");
+	for (uint32 i = 0; i < p->n_support; i++)
+		help_json_numbers(json_object_array_get_idx(archs, i), v->enc_dim,
+						  v->support_x + (Size) i * v->enc_dim, NULL,
+						  "an element of \"support_arch\" of help_predictor");
+	help_json_numbers(help_json_member(ad, "support_latency_ms", json_type_array, what),
+					  p->n_support, NULL, ms, "\"support_latency_ms\" of help_predictor");
+	for (uint32 i = 0; i < p->n_support; i++)
+		help_predictor_set_support_ms(v, i, ms[i]);
+}
+
+/* Build a predictor from a parsed text form. */
+static HelpPredictor *
+predictor_from_json(json_object *root)
+{
+	static const char *const keys[] = {
+		"format", "version", "space", "kind", "width", "z_scale", "provenance",
+		"adapted", "model", "task_lr", "inference_network", NULL
+	};
+	const char *what = "help_predictor";
+	const char *space_name;
+	const char *kind_name;
+	int			space;
+	int64		width;
+	json_object *adapted_obj = NULL;
+	int			n_support = 0;
+	const char *meta;
+	HelpPredictor *p;
+	HelpPredictorView v;
+
+	help_json_only_keys(root, keys, what);
+	if (strcmp(json_object_get_string(help_json_member(root, "format", json_type_string, what)),
+			   TEXT_FORMAT_NAME) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("\"format\" of help_predictor must be \"%s\"", TEXT_FORMAT_NAME)));
+	if (json_object_get_int64(help_json_member(root, "version", json_type_int, what)) !=
+		HELP_PREDICTOR_VERSION)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("help_predictor format version %s is not supported (expected %d)",
+						json_object_get_string(help_json_member(root, "version", json_type_int, what)),
+						HELP_PREDICTOR_VERSION)));
+	space_name = json_object_get_string(help_json_member(root, "space", json_type_string, what));
+	if ((space = help_space_from_name(space_name)) < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("unknown search space \"%s\"", space_name),
+				 errhint("Search spaces are nasbench201, fbnet and ofa.")));
+	kind_name = json_object_get_string(help_json_member(root, "kind", json_type_string, what));
+	if (strcmp(kind_name, help_net_kind_name(help_space_net_kind(space))) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("network kind \"%s\" does not match search space %s (expected \"%s\")",
+						kind_name, space_name, help_net_kind_name(help_space_net_kind(space)))));
+	width = json_object_get_int64(help_json_member(root, "width", json_type_int, what));
+	if (width < 1 || width > HELP_MAX_WIDTH)
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("width %lld is outside 1..%d", (long long) width, HELP_MAX_WIDTH)));
+	meta = json_object_to_json_string_ext(help_json_member(root, "provenance", json_type_object, what),
+										  JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+	if (json_object_object_get_ex(root, "adapted", &adapted_obj) && adapted_obj != NULL)
+	{
+		json_object *archs;
+
+		if (!json_object_is_type(adapted_obj, json_type_object))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("\"adapted\" of help_predictor must be null or an object")));
+		archs = help_json_member(adapted_obj, "support_arch", json_type_array, what);
+		n_support = (int) json_object_array_length(archs);
+		if (n_support < 2 || n_support > HELP_MAX_SUPPORT)
+			ereport(ERROR,
+					(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+					 errmsg("\"support_arch\" of help_predictor has %d rows, expected 2..%d",
+							n_support, HELP_MAX_SUPPORT)));
+	}
+
+	p = help_predictor_alloc(space, (int) width, adapted_obj != NULL, n_support, strlen(meta) + 1);
+	help_predictor_view(p, &v);
+	p->z_scale = (float) help_json_number(help_json_member(root, "z_scale", json_type_double, what),
+										  "\"z_scale\"", 0);
+	memcpy(v.meta, meta, strlen(meta) + 1);
+	help_read_tensor_groups(root, &v.layout, &v, what);
+	if (adapted_obj != NULL)
+		read_adapted(adapted_obj, p, &v);
+	help_predictor_finish(p);
+	help_predictor_validate(p, VARSIZE(p));
+	return p;
+}
+
+/* Text input: the JSON form printed by help_predictor_out. */
+Datum
+help_predictor_in(PG_FUNCTION_ARGS)
+{
+	char	   *text = PG_GETARG_CSTRING(0);
+	json_object *volatile root = NULL;
+	HelpPredictor *p = NULL;
+
+	PG_TRY();
+	{
+		root = help_json_parse(text, "help_predictor");
+		p = predictor_from_json(root);
+	}
+	PG_FINALLY();
+	{
+		if (root)
+			json_object_put(root);
+	}
+	PG_END_TRY();
+	PG_RETURN_HELP_PREDICTOR_P(p);
+}
+
+/* The "adapted" object of the text form. */
+static json_object *
+write_adapted(HelpPredictor *p, HelpPredictorView *v)
+{
+	json_object *ad = json_object_new_object();
+	json_object *archs = json_object_new_array_ext((int) p->n_support);
+	json_object *ms = json_object_new_array_ext((int) p->n_support);
+
+	json_object_object_add(ad, "hw_embedding", help_json_float_array(v->hw, p->hw_dim));
+	json_object_object_add(ad, "steps", json_object_new_int(p->steps));
+	json_object_object_add(ad, "mc_samples", json_object_new_int(p->mc_samples));
+	json_object_object_add(ad, "seed", json_object_new_int64((int64) p->seed));
+	for (uint32 i = 0; i < p->n_support; i++)
+	{
+		json_object_array_add(archs, help_json_float_array(v->support_x + (Size) i * v->enc_dim,
+														   v->enc_dim));
+		json_object_array_add(ms, help_json_double(help_predictor_support_ms(v, i)));
+	}
+	json_object_object_add(ad, "support_arch", archs);
+	json_object_object_add(ad, "support_latency_ms", ms);
+	return ad;
+}
+
+/* Text output: one JSON object. */
+Datum
+help_predictor_out(PG_FUNCTION_ARGS)
+{
+	HelpPredictor *p = PG_GETARG_HELP_PREDICTOR_P(0);
+	HelpPredictorView v;
+	json_object *volatile root = NULL;
+	char	   *result = NULL;
+
+	help_predictor_view(p, &v);
+	PG_TRY();
+	{
+		json_object *meta;
+
+		root = json_object_new_object();
+		json_object_object_add(root, "format", json_object_new_string(TEXT_FORMAT_NAME));
+		json_object_object_add(root, "version", json_object_new_int(p->version));
+		json_object_object_add(root, "space",
+							   json_object_new_string(help_space_name((HelpSpace) p->space)));
+		json_object_object_add(root, "kind",
+							   json_object_new_string(help_net_kind_name((HelpNetKind) p->kind)));
+		json_object_object_add(root, "width", json_object_new_int(p->width));
+		json_object_object_add(root, "z_scale", help_json_float(p->z_scale));
+		meta = json_tokener_parse(v.meta);
+		json_object_object_add(root, "provenance", meta ? meta : json_object_new_object());
+		json_object_object_add(root, "adapted",
+							   (p->flags & HELP_FLAG_ADAPTED) ? write_adapted(p, &v) : NULL);
+		help_write_tensor_groups(root, &v);
+		result = pstrdup(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN |
+														JSON_C_TO_STRING_NOSLASHESCAPE));
+	}
+	PG_FINALLY();
+	{
+		if (root)
+			json_object_put(root);
+	}
+	PG_END_TRY();
+	PG_RETURN_CSTRING(result);
+}
+
+/* Binary output: header fields, then floats, latencies and provenance. */
+Datum
+help_predictor_send(PG_FUNCTION_ARGS)
+{
+	HelpPredictor *p = PG_GETARG_HELP_PREDICTOR_P(0);
+	HelpPredictorView v;
+	StringInfoData buf;
+	Size		nfloats = help_predictor_float_count(p);
+
+	help_predictor_view(p, &v);
+	pq_begintypsend(&buf);
+	pq_sendint16(&buf, p->version);
+	pq_sendint16(&buf, p->flags);
+	pq_sendbyte(&buf, p->space);
+	pq_sendbyte(&buf, p->kind);
+	pq_sendint16(&buf, p->width);
+	pq_sendint16(&buf, p->in_dim);
+	pq_sendint16(&buf, p->hw_dim);
+	pq_sendint32(&buf, p->n_params);
+	pq_sendint32(&buf, p->n_infer);
+	pq_sendint16(&buf, p->steps);
+	pq_sendint16(&buf, p->mc_samples);
+	pq_sendint32(&buf, p->n_support);
+	pq_sendint64(&buf, p->seed);
+	pq_sendfloat4(&buf, p->z_scale);
+	pq_sendint32(&buf, p->meta_len);
+	pq_sendint64(&buf, p->fingerprint);
+	for (Size i = 0; i < nfloats; i++)
+		pq_sendfloat4(&buf, p->data[i]);
+	if (p->flags & HELP_FLAG_ADAPTED)
+		for (uint32 i = 0; i < p->n_support; i++)
+			pq_sendfloat8(&buf, help_predictor_support_ms(&v, i));
+	pq_sendbytes(&buf, v.meta, p->meta_len);
+	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}
+
+#define RECV_CORRUPT(...) \
+	ereport(ERROR, \
+			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION), \
+			 errmsg("invalid binary help_predictor"), \
+			 errdetail(__VA_ARGS__)))
+
+/* Binary input: read what help_predictor_send wrote and validate it all. */
+Datum
+help_predictor_recv(PG_FUNCTION_ARGS)
+{
+	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
+	uint16		version = (uint16) pq_getmsgint(buf, 2);
+	uint16		flags = (uint16) pq_getmsgint(buf, 2);
+	uint8		space = (uint8) pq_getmsgbyte(buf);
+	uint8		kind = (uint8) pq_getmsgbyte(buf);
+	uint16		width = (uint16) pq_getmsgint(buf, 2);
+	uint16		in_dim = (uint16) pq_getmsgint(buf, 2);
+	uint16		hw_dim = (uint16) pq_getmsgint(buf, 2);
+	uint32		n_params = (uint32) pq_getmsgint(buf, 4);
+	uint32		n_infer = (uint32) pq_getmsgint(buf, 4);
+	uint16		steps = (uint16) pq_getmsgint(buf, 2);
+	uint16		mc_samples = (uint16) pq_getmsgint(buf, 2);
+	uint32		n_support = (uint32) pq_getmsgint(buf, 4);
+	uint64		seed = (uint64) pq_getmsgint64(buf);
+	float4		z_scale = pq_getmsgfloat4(buf);
+	uint32		meta_len = (uint32) pq_getmsgint(buf, 4);
+	uint64		fingerprint = (uint64) pq_getmsgint64(buf);
+	bool		adapted = (flags & HELP_FLAG_ADAPTED) != 0;
+	HelpPredictor *p;
+	HelpPredictorView v;
+	Size		nfloats;
+
+	/* bound everything that sizes an allocation before allocating */
+	if (version != HELP_PREDICTOR_VERSION)
+		RECV_CORRUPT("format version %u is not supported (expected %d)", version,
+					 HELP_PREDICTOR_VERSION);
+	if (space >= HELP_N_SPACES)
+		RECV_CORRUPT("unknown search space code %u", space);
+	if (width < 1 || width > HELP_MAX_WIDTH)
+		RECV_CORRUPT("layer size %u is outside 1..%d", width, HELP_MAX_WIDTH);
+	if (n_support > HELP_MAX_SUPPORT || (adapted && n_support < 2))
+		RECV_CORRUPT("support size %u is invalid", n_support);
+	if (meta_len < 1 || meta_len > (uint32) (buf->len - buf->cursor))
+		RECV_CORRUPT("provenance length %u exceeds the data sent", meta_len);
+
+	p = help_predictor_alloc((HelpSpace) space, width, adapted, adapted ? (int) n_support : 0,
+							 meta_len);
+	p->flags = flags;
+	p->kind = kind;
+	p->in_dim = in_dim;
+	p->hw_dim = hw_dim;
+	p->n_params = n_params;
+	p->n_infer = n_infer;
+	p->steps = steps;
+	p->mc_samples = mc_samples;
+	p->n_support = n_support;
+	p->seed = seed;
+	p->z_scale = z_scale;
+	p->fingerprint = fingerprint;
+	help_predictor_view(p, &v);
+	if (n_params != v.layout.n_params || n_infer != v.layout.n_infer || hw_dim != v.layout.hw_dim)
+		RECV_CORRUPT("layer sizes do not match a %s predictor of width %u",
+					 help_space_name((HelpSpace) space), width);
+	nfloats = help_predictor_float_count(p);
+	for (Size i = 0; i < nfloats; i++)
+		p->data[i] = pq_getmsgfloat4(buf);
+	if (adapted)
+		for (uint32 i = 0; i < n_support; i++)
+			help_predictor_set_support_ms(&v, i, pq_getmsgfloat8(buf));
+	pq_copymsgbytes(buf, v.meta, meta_len);
+	pq_getmsgend(buf);
+	help_predictor_validate(p, VARSIZE(p));
+	PG_RETURN_HELP_PREDICTOR_P(p);
+}

@@ -44,3 +44,111 @@ CREATE FUNCTION help_encode(space text, arch text) RETURNS real[]
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION help_encode(text, text) IS
 	'Encode an architecture given in its search space''s native notation';
+
+-- Hardware embedding ---------------------------------------------------------
+
+CREATE FUNCTION help_embed_device(latencies_ms float8[]) RETURNS real[]
+	AS 'MODULE_PATHNAME', 'help_embed_device_array' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION help_embed_device(float8[]) IS
+	'Hardware embedding from a device''s latencies on the 10 reference architectures, in reference order';
+
+CREATE FUNCTION help_embed_device_transfn(internal, int, float8) RETURNS internal
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION help_embed_device_finalfn(internal) RETURNS real[]
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE help_embed_device("position" int, latency_ms float8) (
+	SFUNC = help_embed_device_transfn,
+	STYPE = internal,
+	FINALFUNC = help_embed_device_finalfn
+);
+COMMENT ON AGGREGATE help_embed_device(int, float8) IS
+	'Hardware embedding from (reference position 1..10, latency) rows in any order';
+
+-- Adaptation -----------------------------------------------------------------
+
+CREATE FUNCTION help_adapt_transfn(internal, help_predictor, real[], real[], float8) RETURNS internal
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION help_adapt_transfn(internal, help_predictor, real[], real[], float8, jsonb) RETURNS internal
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION help_adapt_finalfn(internal) RETURNS help_predictor
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE help_adapt(predictor help_predictor, hw_embedding real[], arch real[], latency_ms float8) (
+	SFUNC = help_adapt_transfn,
+	STYPE = internal,
+	FINALFUNC = help_adapt_finalfn
+);
+COMMENT ON AGGREGATE help_adapt(help_predictor, real[], real[], float8) IS
+	'Adapt a meta-trained predictor to a device from its support measurements (steps 2, mc_samples 10, seed 0)';
+
+CREATE AGGREGATE help_adapt(predictor help_predictor, hw_embedding real[], arch real[], latency_ms float8, options jsonb) (
+	SFUNC = help_adapt_transfn,
+	STYPE = internal,
+	FINALFUNC = help_adapt_finalfn
+);
+COMMENT ON AGGREGATE help_adapt(help_predictor, real[], real[], float8, jsonb) IS
+	'Adapt a meta-trained predictor to a device; options {"steps", "mc_samples", "seed"}';
+
+-- Prediction -----------------------------------------------------------------
+
+CREATE FUNCTION help_predict_latency(predictor help_predictor, arch real[]) RETURNS float8
+	AS 'MODULE_PATHNAME', 'help_predict_latency' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION help_predict_latency(help_predictor, real[]) IS
+	'Predicted latency (ms) of an encoded architecture on the device the predictor is adapted to';
+
+CREATE FUNCTION help_predict_latency(predictor help_predictor, arch text) RETURNS float8
+	AS 'MODULE_PATHNAME', 'help_predict_latency_text' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION help_predict_latency(help_predictor, text) IS
+	'Predicted latency (ms) of an architecture in native notation';
+
+CREATE FUNCTION help_predict_latency_stddev(predictor help_predictor, arch real[]) RETURNS float8
+	AS 'MODULE_PATHNAME', 'help_predict_latency_stddev' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION help_predict_latency_stddev(help_predictor, real[]) IS
+	'Spread (sample standard deviation, ms) of the prediction across the modulator draws';
+
+CREATE FUNCTION help_predict_latency_stddev(predictor help_predictor, arch text) RETURNS float8
+	AS 'MODULE_PATHNAME', 'help_predict_latency_stddev_text' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION help_predict_latency_stddev(help_predictor, text) IS
+	'Spread (ms) of the prediction of an architecture in native notation';
+
+-- Rank correlation -----------------------------------------------------------
+
+CREATE FUNCTION help_rank_transfn(internal, float8, float8) RETURNS internal
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION help_rank_combinefn(internal, internal) RETURNS internal
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION help_rank_serialfn(internal) RETURNS bytea
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION help_rank_deserialfn(bytea, internal) RETURNS internal
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION help_spearman_finalfn(internal) RETURNS float8
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION help_kendall_finalfn(internal) RETURNS float8
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE help_spearman(x float8, y float8) (
+	SFUNC = help_rank_transfn,
+	STYPE = internal,
+	FINALFUNC = help_spearman_finalfn,
+	FINALFUNC_MODIFY = READ_WRITE,
+	COMBINEFUNC = help_rank_combinefn,
+	SERIALFUNC = help_rank_serialfn,
+	DESERIALFUNC = help_rank_deserialfn,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE help_spearman(float8, float8) IS
+	'Spearman rank correlation (average ranks for ties); NULL when undefined';
+
+CREATE AGGREGATE help_kendall(x float8, y float8) (
+	SFUNC = help_rank_transfn,
+	STYPE = internal,
+	FINALFUNC = help_kendall_finalfn,
+	FINALFUNC_MODIFY = READ_WRITE,
+	COMBINEFUNC = help_rank_combinefn,
+	SERIALFUNC = help_rank_serialfn,
+	DESERIALFUNC = help_rank_deserialfn,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE help_kendall(float8, float8) IS
+	'Kendall rank correlation tau-b; NULL when undefined';

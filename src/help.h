@@ -88,6 +88,15 @@ extern void help_report(const HelpError *err);
 extern int	help_sqlstate(HelpStatus status);
 extern void help_install_allocator(void);
 
+/* adapted.c */
+struct HelpAdapted;
+extern struct HelpAdapted *help_adapt_view(HelpPredictorView *view, HelpPredictor *p,
+										   HelpError *err);
+
+/* options.c */
+struct HelpAdaptSpec;
+extern void help_parse_adapt_options(const char *text, struct HelpAdaptSpec *spec);
+
 /* encode_sql.c */
 extern int	help_lookup_space(const char *name);
 extern float *help_encode_text(int space, const char *arch, int *len);

@@ -11,7 +11,7 @@ DATA_built = sql/$(EXTENSION)--$(EXTVERSION).sql
 
 TESTS = $(sort $(wildcard test/sql/*.sql))
 REGRESS = $(patsubst test/sql/%.sql,%,$(TESTS))
-REGRESS_OPTS = --inputdir=test --load-extension=$(EXTENSION)
+REGRESS_OPTS = --inputdir=test --outputdir=test --load-extension=$(EXTENSION)
 
 # Libraries come from pkg-config; say clearly which one is missing.
 ifeq ($(shell pkg-config --exists openblas && echo yes),yes)
@@ -37,6 +37,9 @@ SHLIB_LINK = $(BLAS_LIBS) $(JSONC_LIBS) -lm
 
 EXTRA_CLEAN = $(DATA_built) test/results test/regression.diffs test/regression.out \
 	core_test bench/meta_test_core
+
+# Tests and benchmarks read the shared data folder from here.
+export HELP_DATA ?= $(abspath ../shared/data/help)
 
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)

@@ -109,6 +109,12 @@ help_json_number(json_object *val, const char *what, size_t index)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("element %zu of %s is not a number", index, what)));
+	/* json-c saturates integers that overflow int64; treat those as out of range */
+	if (json_object_is_type(val, json_type_int) &&
+		(json_object_get_int64(val) == PG_INT64_MAX || json_object_get_int64(val) == PG_INT64_MIN))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("element %zu of %s is out of range", index, what)));
 	d = json_object_get_double(val);
 	if (!isfinite(d))
 		ereport(ERROR,

@@ -16,6 +16,7 @@
 #include "model.h"
 
 #include <cblas.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -252,9 +253,12 @@ cell_adjacency(const float *X, int b)
 	return X + (size_t) b * HELP_NB201_ENC_DIM + HELP_NB201_NODES * HELP_NB201_FEATS;
 }
 
-/* out[b][i] = sum_j A_b[i][j] in[b][j] for every cell of the batch (rows of width n). */
+/*
+ * out[b] = A_b in[b] for every cell of the batch (rows of width n), or
+ * A_b^T in[b] when transposed (the backward pass).
+ */
 static void
-propagate(const float *X, int batch, const float *in, float *out, int n)
+propagate(const float *X, int batch, const float *in, float *out, int n, bool transposed)
 {
 	const int	N = HELP_NB201_NODES;
 
@@ -269,33 +273,11 @@ propagate(const float *X, int batch, const float *in, float *out, int n)
 			for (int j = 0; j < N; j++)
 			{
 				float		a = A[i * N + j];
+				int			from = transposed ? i : j;
+				int			to = transposed ? j : i;
 
 				if (a != 0.0f)
-					cblas_saxpy(n, a, src + (size_t) j * n, 1, dst + (size_t) i * n, 1);
-			}
-	}
-}
-
-/* out[b][j] = sum_i A_b[i][j] in[b][i]: the transpose of propagate. */
-static void
-propagate_transposed(const float *X, int batch, const float *in, float *out, int n)
-{
-	const int	N = HELP_NB201_NODES;
-
-	for (int b = 0; b < batch; b++)
-	{
-		const float *A = cell_adjacency(X, b);
-		const float *src = in + (size_t) b * N * n;
-		float	   *dst = out + (size_t) b * N * n;
-
-		memset(dst, 0, sizeof(float) * N * n);
-		for (int i = 0; i < N; i++)
-			for (int j = 0; j < N; j++)
-			{
-				float		a = A[i * N + j];
-
-				if (a != 0.0f)
-					cblas_saxpy(n, a, src + (size_t) i * n, 1, dst + (size_t) j * n, 1);
+					cblas_saxpy(n, a, src + (size_t) from * n, 1, dst + (size_t) to * n, 1);
 			}
 	}
 }
@@ -321,7 +303,7 @@ gcn_forward(const HelpLayout *L, const float *theta, const float *X, int batch,
 		cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, rows, W, in,
 					1.0f, ws->act[l], in, help_ctensor(L, theta, L->arch_w[l]), W,
 					0.0f, ws->scratch, W);
-		propagate(X, batch, ws->scratch, ws->act[l + 1], W);
+		propagate(X, batch, ws->scratch, ws->act[l + 1], W, false);
 		add_bias_relu(ws->act[l + 1], help_ctensor(L, theta, L->arch_b[l]), rows, W);
 	}
 
@@ -441,7 +423,7 @@ gcn_backward(const HelpLayout *L, const float *theta, const float *X, int batch,
 
 		relu_mask(dH, ws->act[l + 1], (size_t) rows * W);
 		column_sums(dH, rows, W, help_tensor(L, grad, L->arch_b[l]));
-		propagate_transposed(X, batch, dH, dS, W);
+		propagate(X, batch, dH, dS, W, true);
 		cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, in, W, rows,
 					1.0f, ws->act[l], in, dS, W, 0.0f, help_tensor(L, grad, L->arch_w[l]), W);
 		if (l > 0)

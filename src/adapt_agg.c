@@ -194,9 +194,12 @@ adapted_provenance(HelpPredictor *base, const HelpAdaptSpec *spec, int n)
 	help_predictor_view(base, &v);
 	initStringInfo(&s);
 	appendStringInfo(&s, "{\"source\": \"help_adapt\", \"support_rows\": %d, "
-					 "\"steps\": %d, \"mc_samples\": %d, \"seed\": " UINT64_FORMAT
-					 ", \"base\": %s}",
-					 n, spec->steps, spec->mc_samples, spec->seed, v.meta);
+					 "\"steps\": %d, \"mc_samples\": %d, \"seed\": " UINT64_FORMAT ", ",
+					 n, spec->steps, spec->mc_samples, spec->seed);
+	if (spec->range_hi > spec->range_lo)
+		appendStringInfo(&s, "\"latency_range\": [%.17g, %.17g], ",
+						 spec->range_lo, spec->range_hi);
+	appendStringInfo(&s, "\"base\": %s}", v.meta);
 	return s.data;
 }
 
@@ -230,6 +233,8 @@ help_adapt_finalfn(PG_FUNCTION_ARGS)
 	p->steps = (uint16) spec.steps;
 	p->mc_samples = (uint16) spec.mc_samples;
 	p->seed = spec.seed;
+	p->range_lo = spec.range_lo;
+	p->range_hi = spec.range_hi;
 	memcpy(v.hw, st->hw, sizeof(float) * HELP_HW_DIM);
 
 	order = palloc(sizeof(int) * st->n);

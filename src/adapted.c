@@ -24,6 +24,8 @@ help_adapt_view(HelpPredictorView *view, HelpPredictor *p, HelpError *err)
 	spec.mc_samples = p->mc_samples;
 	spec.seed = p->seed;
 	spec.z_scale = p->z_scale;
+	spec.range_lo = p->range_lo;
+	spec.range_hi = p->range_hi;
 	for (uint32 i = 0; i < p->n_support; i++)
 		ms[i] = help_predictor_support_ms(view, i);
 	ad = help_adapt(&view->layout, view->theta, view->alpha, view->infer, view->hw,

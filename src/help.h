@@ -47,7 +47,9 @@ typedef struct HelpPredictor
 	uint64		seed;			/* adaptation: draw seed */
 	float4		z_scale;		/* modulation scale c */
 	uint32		meta_len;		/* provenance bytes, NUL included */
-	uint64		fingerprint;	/* hash of everything after the header */
+	uint64		fingerprint;	/* hash of everything else */
+	float8		range_lo;		/* adaptation: latency normalization range in */
+	float8		range_hi;		/* ms; both 0: calibrated (help_support_targets) */
 	float4		data[FLEXIBLE_ARRAY_MEMBER];
 } HelpPredictor;
 

@@ -78,8 +78,13 @@ help_predictor_info(PG_FUNCTION_ARGS)
 		}
 		appendStringInfo(&s, "\"adaptation\": {\"support_rows\": %u, \"steps\": %u, "
 						 "\"mc_samples\": %u, \"seed\": " UINT64_FORMAT ", "
-						 "\"support_latency_ms\": [%.17g, %.17g]}, ",
+						 "\"support_latency_ms\": [%.17g, %.17g], ",
 						 p->n_support, p->steps, p->mc_samples, p->seed, lo, hi);
+		if (p->range_hi > p->range_lo)
+			appendStringInfo(&s, "\"latency_range\": [%.17g, %.17g]}, ",
+							 p->range_lo, p->range_hi);
+		else
+			appendStringInfoString(&s, "\"latency_range\": null}, ");
 	}
 	else
 		appendStringInfoString(&s, "\"adaptation\": null, ");

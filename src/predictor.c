@@ -208,8 +208,13 @@ help_predictor_validate(HelpPredictor *p, Size actual_size)
 			CORRUPT("mc_samples %u is outside 1..%d", p->mc_samples, HELP_MAX_MC_SAMPLES);
 		if (p->steps > HELP_MAX_STEPS)
 			CORRUPT("steps %u exceeds %d", p->steps, HELP_MAX_STEPS);
+		if (!(p->range_lo == 0.0 && p->range_hi == 0.0) &&
+			!(isfinite(p->range_lo) && isfinite(p->range_hi) &&
+			  p->range_lo > 0.0 && p->range_hi > p->range_lo))
+			CORRUPT("latency range [%g, %g] is invalid", p->range_lo, p->range_hi);
 	}
-	else if (p->n_support != 0 || p->steps != 0 || p->mc_samples != 0 || p->seed != 0)
+	else if (p->n_support != 0 || p->steps != 0 || p->mc_samples != 0 || p->seed != 0 ||
+			 p->range_lo != 0.0 || p->range_hi != 0.0)
 		CORRUPT("adaptation fields are set on a predictor that is not adapted");
 	if (!isfinite(p->z_scale) || p->z_scale < 0.0f)
 		CORRUPT("modulation scale %g is not a finite non-negative number", (double) p->z_scale);

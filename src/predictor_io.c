@@ -23,13 +23,19 @@ PG_FUNCTION_INFO_V1(help_predictor_recv);
 static void
 read_adapted(json_object *ad, HelpPredictor *p, HelpPredictorView *v)
 {
+	static const char *const keys[] = {
+		"hw_embedding", "steps", "mc_samples", "seed", "latency_range", "support_arch",
+		"support_latency_ms", NULL
+	};
 	const char *what = "\"adapted\" of help_predictor";
+	json_object *range;
 	json_object *archs = help_json_member(ad, "support_arch", json_type_array, what);
 	int64		steps = json_object_get_int64(help_json_member(ad, "steps", json_type_int, what));
 	int64		mc = json_object_get_int64(help_json_member(ad, "mc_samples", json_type_int, what));
 	int64		seed = json_object_get_int64(help_json_member(ad, "seed", json_type_int, what));
 	double	   *ms = palloc(sizeof(double) * p->n_support);
 
+	help_json_only_keys(ad, keys, what);
 	if (steps < 0 || steps > HELP_MAX_STEPS)
 		ereport(ERROR,
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
@@ -46,6 +52,19 @@ read_adapted(json_object *ad, HelpPredictor *p, HelpPredictorView *v)
 	p->steps = (uint16) steps;
 	p->mc_samples = (uint16) mc;
 	p->seed = (uint64) seed;
+	if (json_object_object_get_ex(ad, "latency_range", &range))
+	{
+		double		r[2];
+
+		help_json_numbers(range, 2, NULL, r, "\"latency_range\" of help_predictor");
+		if (!(r[0] > 0.0 && r[1] > r[0]))
+			ereport(ERROR,
+					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					 errmsg("\"latency_range\" of help_predictor is [%g, %g]: it needs 0 < min < max",
+							r[0], r[1])));
+		p->range_lo = r[0];
+		p->range_hi = r[1];
+	}
 	help_json_numbers(help_json_member(ad, "hw_embedding", json_type_array, what),
 					  p->hw_dim, v->hw, NULL, "\"hw_embedding\" of help_predictor");
 	for (uint32 i = 0; i < p->n_support; i++)
@@ -173,6 +192,14 @@ write_adapted(HelpPredictor *p, HelpPredictorView *v)
 	json_object_object_add(ad, "steps", json_object_new_int(p->steps));
 	json_object_object_add(ad, "mc_samples", json_object_new_int(p->mc_samples));
 	json_object_object_add(ad, "seed", json_object_new_int64((int64) p->seed));
+	if (p->range_hi > p->range_lo)
+	{
+		json_object *range = json_object_new_array_ext(2);
+
+		json_object_array_add(range, help_json_double(p->range_lo));
+		json_object_array_add(range, help_json_double(p->range_hi));
+		json_object_object_add(ad, "latency_range", range);
+	}
 	for (uint32 i = 0; i < p->n_support; i++)
 	{
 		json_object_array_add(archs, help_json_float_array(v->support_x + (Size) i * v->enc_dim,
@@ -251,6 +278,8 @@ help_predictor_send(PG_FUNCTION_ARGS)
 	pq_sendfloat4(&buf, p->z_scale);
 	pq_sendint32(&buf, p->meta_len);
 	pq_sendint64(&buf, p->fingerprint);
+	pq_sendfloat8(&buf, p->range_lo);
+	pq_sendfloat8(&buf, p->range_hi);
 	for (Size i = 0; i < nfloats; i++)
 		pq_sendfloat4(&buf, p->data[i]);
 	if (p->flags & HELP_FLAG_ADAPTED)
@@ -287,6 +316,8 @@ help_predictor_recv(PG_FUNCTION_ARGS)
 	float4		z_scale = pq_getmsgfloat4(buf);
 	uint32		meta_len = (uint32) pq_getmsgint(buf, 4);
 	uint64		fingerprint = (uint64) pq_getmsgint64(buf);
+	float8		range_lo = pq_getmsgfloat8(buf);
+	float8		range_hi = pq_getmsgfloat8(buf);
 	bool		adapted = (flags & HELP_FLAG_ADAPTED) != 0;
 	HelpPredictor *p;
 	HelpPredictorView v;
@@ -319,6 +350,8 @@ help_predictor_recv(PG_FUNCTION_ARGS)
 	p->seed = seed;
 	p->z_scale = z_scale;
 	p->fingerprint = fingerprint;
+	p->range_lo = range_lo;
+	p->range_hi = range_hi;
 	help_predictor_view(p, &v);
 	if (n_params != v.layout.n_params || n_infer != v.layout.n_infer || hw_dim != v.layout.hw_dim)
 		RECV_CORRUPT("layer sizes do not match a %s predictor of width %u",

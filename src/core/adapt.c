@@ -7,6 +7,7 @@
 #include "rng.h"
 
 #include <math.h>
+#include <stdbool.h>
 #include <string.h>
 
 /* See adapt.h. */
@@ -27,6 +28,72 @@ help_normalize_latencies(const double *ms, int n, float *y, HelpError *err)
 							  n, lo);
 	for (int i = 0; i < n; i++)
 		y[i] = (float) (0.05 + 0.9 * (ms[i] - lo) / (hi - lo));
+	return HELP_OK;
+}
+
+/* Least-squares line y ~ a + b t; false when t has no spread. */
+static bool
+fit_line(const double *t, const float *y, int n, double *a, double *b)
+{
+	double		mt = 0.0,
+				my = 0.0,
+				stt = 0.0,
+				sty = 0.0;
+
+	for (int i = 0; i < n; i++)
+	{
+		mt += t[i] / n;
+		my += y[i] / (double) n;
+	}
+	for (int i = 0; i < n; i++)
+	{
+		stt += (t[i] - mt) * (t[i] - mt);
+		sty += (t[i] - mt) * (y[i] - my);
+	}
+	if (!(stt > 0.0))
+		return false;
+	*b = sty / stt;
+	*a = my - *b * mt;
+	return isfinite(*a) && isfinite(*b);
+}
+
+/* See adapt.h. */
+HelpStatus
+help_support_targets(const HelpLayout *L, const float *theta, const float *infer,
+					 const float *hw, const float *X, const double *ms, int n,
+					 const HelpAdaptSpec *spec, float *y, HelpWorkspace *ws,
+					 HelpError *err)
+{
+	double	   *mu,
+			   *sigma;
+	float	   *theta_mu;
+	double		a,
+				b;
+	bool		rising;
+
+	if (spec->range_hi > spec->range_lo)
+	{
+		for (int i = 0; i < n; i++)
+			y[i] = (float) (0.05 + 0.9 * (ms[i] - spec->range_lo) /
+							(spec->range_hi - spec->range_lo));
+		return HELP_OK;
+	}
+
+	/* calibrate: where the meta-trained predictor puts these architectures */
+	mu = help_alloc(sizeof(double) * L->z_dim);
+	sigma = help_alloc(sizeof(double) * L->z_dim);
+	theta_mu = help_alloc(sizeof(float) * L->n_params);
+	help_modulator_posterior(L, infer, hw, mu, sigma);
+	help_modulate(L, theta, mu, spec->z_scale, theta_mu);
+	help_net_predict(L, theta_mu, hw, X, n, y, ws);
+	rising = fit_line(ms, y, n, &a, &b) && b > 0.0;
+	help_free(mu);
+	help_free(sigma);
+	help_free(theta_mu);
+	if (!rising)
+		return help_normalize_latencies(ms, n, y, err);
+	for (int i = 0; i < n; i++)
+		y[i] = (float) (a + b * ms[i]);
 	return HELP_OK;
 }
 
@@ -70,15 +137,14 @@ help_adapt(const HelpLayout *L, const float *theta, const float *alpha,
 				lo,
 				hi;
 
-	if (help_normalize_latencies(ms, n, y, err) != HELP_OK)
-		return NULL;
-
 	ad = help_alloc(sizeof(HelpAdapted));
 	ad->layout = L;
 	ad->n_draws = spec->mc_samples;
 	ad->theta = help_alloc(sizeof(float) * L->n_params * spec->mc_samples);
 	memcpy(ad->hw, hw, sizeof(ad->hw));
 	ad->ws = help_workspace_create(L, n > 256 ? n : 256);
+	if (help_support_targets(L, theta, infer, hw, X, ms, n, spec, y, ad->ws, err) != HELP_OK)
+		goto fail;
 
 	help_modulator_posterior(L, infer, hw, mu, sigma);
 	help_rng_seed(&rng, spec->seed);
@@ -101,23 +167,28 @@ help_adapt(const HelpLayout *L, const float *theta, const float *alpha,
 		lo_ms = ms[i] < lo_ms ? ms[i] : lo_ms;
 		hi_ms = ms[i] > hi_ms ? ms[i] : hi_ms;
 	}
+	if (!(hi > lo) || !isfinite(hi - lo))
+	{
+		help_set_error(err, HELP_ERR_DATA,
+					   "the adapted predictor gives the same value for every support architecture, so milliseconds cannot be recovered");
+		goto fail;
+	}
+	ad->support_pred_min = lo;
+	ad->support_pred_max = hi;
+	ad->ms_scale = (hi_ms - lo_ms) / (hi - lo);
+	ad->ms_offset = lo_ms - lo * ad->ms_scale;
+	goto done;
+
+fail:
+	help_adapted_destroy(ad);
+	ad = NULL;
+done:
 	help_free(mu);
 	help_free(sigma);
 	help_free(z);
 	help_free(y);
 	help_free(grad);
 	help_free(mean);
-	if (!(hi > lo) || !isfinite(hi - lo))
-	{
-		help_adapted_destroy(ad);
-		help_set_error(err, HELP_ERR_DATA,
-					   "the adapted predictor gives the same value for every support architecture, so milliseconds cannot be recovered");
-		return NULL;
-	}
-	ad->support_pred_min = lo;
-	ad->support_pred_max = hi;
-	ad->ms_scale = (hi_ms - lo_ms) / (hi - lo);
-	ad->ms_offset = lo_ms - lo * ad->ms_scale;
 	return ad;
 }
 

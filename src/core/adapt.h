@@ -16,6 +16,15 @@ typedef struct HelpAdaptSpec
 	int			mc_samples;		/* z draws */
 	uint64_t	seed;
 	double		z_scale;		/* c in section 4 */
+
+	/*
+	 * Latency normalization range in ms (section 1: the device's typical
+	 * range, e.g. its trimmed meta-train pool).  Both 0: calibrate the
+	 * support latencies against the meta-trained predictor instead (see
+	 * help_support_targets).
+	 */
+	double		range_lo;
+	double		range_hi;
 } HelpAdaptSpec;
 
 /* A predictor adapted to one device: one parameter vector per draw. */
@@ -33,11 +42,24 @@ typedef struct HelpAdapted
 } HelpAdapted;
 
 /*
- * Normalize support latencies (ms) to targets 0.05 + 0.9 (t - min) / (max - min).
- * Fails when they are all equal.
+ * Normalize latencies (ms) to 0.05 + 0.9 (t - lo) / (hi - lo) with lo, hi
+ * their own minimum and maximum.  Fails when they are all equal.
  */
 extern HelpStatus help_normalize_latencies(const double *ms, int n, float *y,
 										   HelpError *err);
+
+/*
+ * The inner loop's targets for support latencies ms.  With a range in spec:
+ * 0.05 + 0.9 (t - lo) / (hi - lo).  Without: the least-squares line from ms
+ * to the predictions y0 of the meta-trained predictor (modulated with the
+ * posterior mean), which puts the targets on the scale the predictor
+ * learned; if that line does not rise, the support's own min-max range.
+ */
+extern HelpStatus help_support_targets(const HelpLayout *layout, const float *theta,
+									   const float *infer, const float *hw,
+									   const float *X, const double *ms, int n,
+									   const HelpAdaptSpec *spec, float *y,
+									   HelpWorkspace *ws, HelpError *err);
 
 /* In-place Meta-SGD: theta <- theta - alpha * grad L_support(theta), steps times. */
 extern void help_inner_loop(const HelpLayout *layout, float *theta, const float *alpha,

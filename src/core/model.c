@@ -546,3 +546,11 @@ help_net_predict(const HelpLayout *L, const float *theta, const float *hw,
 		help_net_forward(L, theta, hw, X + (size_t) start * enc_dim, len, y + start, ws);
 	}
 }
+
+/* See model.h: the graph propagation, for passes written outside this file. */
+void
+help_nb201_propagate(const float *X, int batch, const float *in, float *out,
+					 int n, int transposed)
+{
+	propagate(X, batch, in, out, n, transposed != 0);
+}

@@ -136,4 +136,11 @@ extern void help_net_predict(const HelpLayout *layout, const float *theta,
 							 const float *hw, const float *X, int n,
 							 float *y, HelpWorkspace *ws);
 
+/*
+ * out[b] = A_b in[b] for each NAS-Bench-201 cell b of the encodings X (node
+ * rows of width n), or A_b^T in[b] when transposed is nonzero.
+ */
+extern void help_nb201_propagate(const float *X, int batch, const float *in,
+								 float *out, int n, int transposed);
+
 #endif							/* HELP_MODEL_H */

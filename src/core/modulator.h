@@ -28,4 +28,23 @@ extern void help_modulator_draw(int z_dim, const double *mu, const double *sigma
 extern void help_modulate(const HelpLayout *layout, const float *theta,
 						  const double *z, double c, float *out);
 
+/*
+ * Backward pass of help_modulator_posterior: dinfer (n_infer, overwritten)
+ * = gradient of a loss whose gradients with respect to mu and sigma are
+ * dmu and dsigma.
+ */
+extern void help_modulator_posterior_backward(const HelpLayout *layout,
+											  const float *infer, const float *hw,
+											  const double *dmu, const double *dsigma,
+											  float *dinfer);
+
+/*
+ * Backward pass of help_modulate: from dout = d loss / d out, writes the
+ * gradient with respect to theta into dtheta (may equal dout) and with
+ * respect to z into dz (z_dim).
+ */
+extern void help_modulate_backward(const HelpLayout *layout, const float *theta,
+								   const double *z, double c, const float *dout,
+								   float *dtheta, double *dz);
+
 #endif							/* HELP_MODULATOR_H */

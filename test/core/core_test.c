@@ -8,10 +8,13 @@
  */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "adapt.h"
 #include "encode.h"
+#include "hvp.h"
+#include "meta_grad.h"
 #include "model.h"
 #include "rank.h"
 #include "rng.h"
@@ -40,6 +43,23 @@ loss_at(const HelpLayout *L, const float *theta, const float *hw, const float *X
 
 	help_net_forward(L, theta, hw, X, n, pred, ws);
 	return help_mse(pred, y, n, NULL);
+}
+
+/*
+ * Weights ~ N(0, 1/fan_in) keep activations O(1), so float noise stays
+ * small (biases use fan_in 4).
+ */
+static void
+random_weights(const HelpTensor *tensors, int n_tensors, HelpRng *rng, float *params)
+{
+	for (int t = 0; t < n_tensors; t++)
+	{
+		const HelpTensor *T = &tensors[t];
+		int			fan_in = T->ndim == 1 ? 4 : (strstr(T->name, ".gc") ? T->shape[0] : T->shape[1]);
+
+		for (size_t i = 0; i < T->size; i++)
+			params[T->offset + i] = (float) (help_rng_normal(rng) / sqrt((double) fan_in));
+	}
 }
 
 /* Compare the analytic gradient with central differences on sampled weights. */
@@ -74,15 +94,7 @@ gradient_check(HelpSpace space)
 	theta = help_alloc(sizeof(float) * L.n_params);
 	grad = help_alloc(sizeof(float) * L.n_params);
 	help_rng_seed(&rng, 42);
-	/* weights ~ N(0, 1/fan_in) keep activations O(1), so float noise stays small */
-	for (int t = 0; t < L.n_tensors; t++)
-	{
-		const HelpTensor *T = &L.tensors[t];
-		int			fan_in = T->ndim == 1 ? 4 : (strstr(T->name, ".gc") ? T->shape[0] : T->shape[1]);
-
-		for (size_t i = 0; i < T->size; i++)
-			theta[T->offset + i] = (float) (help_rng_normal(&rng) / sqrt((double) fan_in));
-	}
+	random_weights(L.tensors, L.n_tensors, &rng, theta);
 	for (int i = 0; i < HELP_HW_DIM; i++)
 		hw[i] = (float) help_rng_uniform(&rng);
 	for (int b = 0; b < n; b++)
@@ -208,12 +220,410 @@ rank_tests(void)
 	check(fabs(help_kendall_tau_b(b, 4) - 0.8) < 1e-12, "kendall tau-b with ties");
 }
 
+/* n random encodings: random NAS-Bench-201 cells, or sparse 0/1 vectors. */
+static void
+random_encodings(HelpSpace space, HelpRng *rng, int n, float *X)
+{
+	static const char *const ops[] = {
+		"none", "skip_connect", "nor_conv_1x1", "nor_conv_3x3", "avg_pool_3x3"
+	};
+	int			dim = help_space_encoding_dim(space);
+	HelpError	err;
+
+	for (int b = 0; b < n; b++)
+	{
+		if (space == HELP_SPACE_NASBENCH201)
+		{
+			const char *o[6];
+			char		cell[256];
+
+			for (int e = 0; e < 6; e++)
+				o[e] = ops[help_rng_below(rng, 5)];
+			snprintf(cell, sizeof(cell), "|%s~0|+|%s~0|%s~1|+|%s~0|%s~1|%s~2|",
+					 o[0], o[1], o[2], o[3], o[4], o[5]);
+			help_encode_nb201(cell, X + (size_t) b * dim, &err);
+		}
+		else
+			for (int k = 0; k < dim; k++)
+				X[(size_t) b * dim + k] = help_rng_uniform(rng) < 0.3 ? 1.0f : 0.0f;
+	}
+}
+
+/* A tiny random meta-learning problem: one task and all trainable weights. */
+typedef struct TinyProblem
+{
+	HelpLayout	L;
+	HelpMetaSpec spec;
+	float	   *theta,
+			   *alpha,
+			   *infer;
+	float		hw[HELP_HW_DIM];
+	float	   *X,
+			   *y;				/* support rows, then query rows */
+	double	   *eps;
+	HelpMetaTask task;
+	HelpMetaWorkspace *mw;
+} TinyProblem;
+
+/*
+ * Scale alpha so that the first inner step moves theta by about 0.3 (in
+ * norm): large enough for the Hessian terms to matter, small enough that
+ * the inner loop does not diverge on a random predictor.
+ */
+static void
+scale_inner_rates(TinyProblem *p)
+{
+	float	   *grad = p->mw->grads;
+	double		norm = 0.0;
+
+	help_net_forward(&p->L, p->theta, p->hw, p->task.support_X, p->task.n_support,
+					 p->mw->pred, p->mw->ws);
+	help_mse(p->mw->pred, p->task.support_y, p->task.n_support, p->mw->dy);
+	help_net_backward(&p->L, p->theta, p->hw, p->task.support_X, p->mw->dy, grad, p->mw->ws);
+	for (size_t i = 0; i < p->L.n_params; i++)
+		norm += (double) grad[i] * grad[i];
+	for (size_t i = 0; i < p->L.n_params; i++)
+		p->alpha[i] *= (float) (0.3 / sqrt(norm));
+}
+
+/*
+ * Width 8, 5 support and 7 query architectures, large inner learning rates
+ * and z scale so that the second-order and modulation terms are not lost
+ * in the first-order ones.
+ */
+static void
+tiny_problem_init(TinyProblem *p, HelpSpace space, uint64_t seed)
+{
+	HelpRng		rng;
+	int			n_support = 5,
+				n_query = 7;
+	int			dim = help_space_encoding_dim(space);
+
+	help_rng_seed(&rng, seed);
+	help_layout_init(&p->L, space, 8);
+	p->spec.inner_steps = 2;
+	p->spec.z_scale = 0.3;
+	p->spec.kl_weight = 0.1;
+	p->spec.second_order = 1;
+	p->theta = help_alloc(sizeof(float) * p->L.n_params);
+	p->alpha = help_alloc(sizeof(float) * p->L.n_params);
+	p->infer = help_alloc(sizeof(float) * p->L.n_infer);
+	p->X = help_alloc(sizeof(float) * (n_support + n_query) * dim);
+	p->y = help_alloc(sizeof(float) * (n_support + n_query));
+	p->eps = help_alloc(sizeof(double) * p->L.z_dim);
+	random_weights(p->L.tensors, p->L.n_tensors, &rng, p->theta);
+	random_weights(p->L.infer, HELP_INFER_TENSORS, &rng, p->infer);
+	for (size_t i = 0; i < p->L.n_params; i++)
+		p->alpha[i] = (float) (0.5 + help_rng_uniform(&rng));
+	for (int i = 0; i < HELP_HW_DIM; i++)
+		p->hw[i] = (float) help_rng_uniform(&rng);
+	random_encodings(space, &rng, n_support + n_query, p->X);
+	for (int i = 0; i < n_support + n_query; i++)
+		p->y[i] = (float) (0.05 + 0.9 * help_rng_uniform(&rng));
+	for (int k = 0; k < p->L.z_dim; k++)
+		p->eps[k] = help_rng_normal(&rng);
+	p->task.hw = p->hw;
+	p->task.support_X = p->X;
+	p->task.support_y = p->y;
+	p->task.n_support = n_support;
+	p->task.query_X = p->X + (size_t) n_support * dim;
+	p->task.query_y = p->y + n_support;
+	p->task.n_query = n_query;
+	p->task.eps = p->eps;
+	p->mw = help_meta_workspace_create(&p->L, n_support, n_query, p->spec.inner_steps);
+	scale_inner_rates(p);
+}
+
+static void
+tiny_problem_free(TinyProblem *p)
+{
+	help_meta_workspace_destroy(p->mw);
+	help_free(p->theta);
+	help_free(p->alpha);
+	help_free(p->infer);
+	help_free(p->X);
+	help_free(p->y);
+	help_free(p->eps);
+}
+
+/* The meta-loss's gradient into freshly zeroed accumulators. */
+static void
+tiny_meta_gradient(TinyProblem *p, const HelpMetaSpec *spec, HelpMetaGrad *g)
+{
+	memset(g->theta, 0, sizeof(float) * p->L.n_params);
+	memset(g->alpha, 0, sizeof(float) * p->L.n_params);
+	memset(g->infer, 0, sizeof(float) * p->L.n_infer);
+	help_meta_task(&p->L, spec, p->theta, p->alpha, p->infer, &p->task, 1.0, g, NULL, p->mw);
+}
+
+/*
+ * The derivative of the meta-loss along the unit direction v inside one
+ * tensor (size floats at params): analytically (grad dotted with the
+ * displacement actually stored in float) and by central differences of
+ * step h.
+ */
+static void
+directional_pair(TinyProblem *p, float *params, const float *grad, const double *v,
+				 size_t size, double h, double *analytic, double *numeric)
+{
+	float	   *saved = help_alloc(sizeof(float) * size);
+	float	   *up = help_alloc(sizeof(float) * size);
+	double		loss_up,
+				loss_down,
+				dot = 0.0;
+
+	memcpy(saved, params, sizeof(float) * size);
+	for (size_t i = 0; i < size; i++)
+		params[i] = up[i] = (float) (saved[i] + h * v[i]);
+	loss_up = help_meta_task(&p->L, &p->spec, p->theta, p->alpha, p->infer, &p->task,
+							 1.0, NULL, NULL, p->mw);
+	for (size_t i = 0; i < size; i++)
+		params[i] = (float) (saved[i] - h * v[i]);
+	loss_down = help_meta_task(&p->L, &p->spec, p->theta, p->alpha, p->infer, &p->task,
+							   1.0, NULL, NULL, p->mw);
+	for (size_t i = 0; i < size; i++)
+		dot += (double) grad[i] * ((double) up[i] - params[i]);
+	memcpy(params, saved, sizeof(float) * size);
+	*analytic = dot / (2 * h);
+	*numeric = (loss_up - loss_down) / (2 * h);
+	help_free(saved);
+	help_free(up);
+}
+
+#define META_CHECK_MAX_DIRS (2 * HELP_MAX_TENSORS + HELP_INFER_TENSORS)
+#define META_CHECK_STEPS 3
+
+/* One probed direction: its name and the derivative pairs at each step. */
+typedef struct DirectionProbe
+{
+	const char *name;
+	double		analytic[META_CHECK_STEPS];
+	double		numeric[META_CHECK_STEPS];
+} DirectionProbe;
+
+/* Probe a random unit direction inside one tensor at every step size. */
+static void
+probe_direction(TinyProblem *p, float *params, const float *grad, size_t size,
+				HelpRng *rng, const char *name, DirectionProbe *probe)
+{
+	static const double steps[META_CHECK_STEPS] = {3e-4, 1e-3, 3e-3};
+	double	   *v = help_alloc(sizeof(double) * size);
+	double		norm = 0.0;
+
+	for (size_t i = 0; i < size; i++)
+	{
+		v[i] = help_rng_normal(rng);
+		norm += v[i] * v[i];
+	}
+	for (size_t i = 0; i < size; i++)
+		v[i] /= sqrt(norm);
+	probe->name = name;
+	for (int s = 0; s < META_CHECK_STEPS; s++)
+		directional_pair(p, params, grad, v, size, steps[s],
+						 &probe->analytic[s], &probe->numeric[s]);
+	help_free(v);
+}
+
+/*
+ * Worst relative error of the meta-gradient (per tensor of theta, alpha and
+ * the inference network) against finite differences of the meta-loss, the
+ * analytic side computed with or without the second-order terms.
+ *
+ * The loss is a float computation with ReLU kinks, so one step size can be
+ * spoiled by rounding (small steps) or by a kink (large steps): each
+ * direction keeps its best of three step sizes, and differences are
+ * measured against at least 1% of the largest directional derivative (the
+ * rounding floor).  A wrong term is wrong at every step size.
+ */
+static double
+meta_gradient_error(HelpSpace space, int second_order)
+{
+	TinyProblem p;
+	HelpMetaSpec spec;
+	HelpMetaGrad g;
+	HelpRng		rng;
+	DirectionProbe probes[META_CHECK_MAX_DIRS];
+	int			n = 0;
+	double		scale = 0.0,
+				worst = 0.0;
+
+	tiny_problem_init(&p, space, 7);
+	spec = p.spec;
+	spec.second_order = second_order;
+	g.theta = help_alloc(sizeof(float) * p.L.n_params);
+	g.alpha = help_alloc(sizeof(float) * p.L.n_params);
+	g.infer = help_alloc(sizeof(float) * p.L.n_infer);
+	tiny_meta_gradient(&p, &spec, &g);
+	help_rng_seed(&rng, 99);
+	for (int t = 0; t < p.L.n_tensors; t++)
+	{
+		const HelpTensor *T = &p.L.tensors[t];
+
+		probe_direction(&p, p.theta + T->offset, g.theta + T->offset, T->size, &rng,
+						T->name, &probes[n++]);
+		probe_direction(&p, p.alpha + T->offset, g.alpha + T->offset, T->size, &rng,
+						"(its alpha)", &probes[n++]);
+	}
+	for (int t = 0; t < HELP_INFER_TENSORS; t++)
+	{
+		const HelpTensor *T = &p.L.infer[t];
+
+		probe_direction(&p, p.infer + T->offset, g.infer + T->offset, T->size, &rng,
+						T->name, &probes[n++]);
+	}
+	for (int d = 0; d < n; d++)
+		scale = fmax(scale, fabs(probes[d].analytic[1]));
+	for (int d = 0; d < n; d++)
+	{
+		double		best = INFINITY;
+
+		for (int s = 0; s < META_CHECK_STEPS; s++)
+		{
+			double		a = probes[d].analytic[s],
+						num = probes[d].numeric[s],
+						rel = fabs(num - a) / fmax(fmax(fabs(a), fabs(num)), 1e-2 * scale);
+
+			if (isfinite(rel) && rel < best)
+				best = rel;
+		}
+		if (getenv("HELP_TEST_VERBOSE"))
+			printf("    %-28s analytic %+.6e numeric %+.6e best rel %.1e\n", probes[d].name,
+				   probes[d].analytic[1], probes[d].numeric[1], best);
+		worst = fmax(worst, best);
+	}
+	help_free(g.theta);
+	help_free(g.alpha);
+	help_free(g.infer);
+	tiny_problem_free(&p);
+	return isfinite(scale) ? worst : INFINITY;
+}
+
+/*
+ * The whole meta-gradient against finite differences; and the check has
+ * teeth: the first-order gradient (Hessian terms dropped) must fail it.
+ */
+static void
+meta_gradient_check(HelpSpace space)
+{
+	double		second = meta_gradient_error(space, 1);
+	double		first = meta_gradient_error(space, 0);
+	char		what[160];
+
+	snprintf(what, sizeof(what), "%s meta-gradient vs finite differences (worst relative error %.2e)",
+			 help_space_name(space), second);
+	check(second < 1e-2, what);
+	printf("%s\n", what);
+	snprintf(what, sizeof(what), "%s meta-gradient check rejects the first-order gradient (worst relative error %.2e)",
+			 help_space_name(space), first);
+	check(first > 1e-1, what);
+	printf("%s\n", what);
+}
+
+/* H v against central differences of the float gradient along v. */
+static void
+hvp_check(HelpSpace space)
+{
+	TinyProblem p;
+	HelpRng		rng;
+	size_t		P;
+	float	   *v,
+			   *hv,
+			   *shifted,
+			   *g_up,
+			   *g_down;
+	float		pred[8],
+				dy[8];
+	double		h = 1e-3,
+				diff = 0.0,
+				norm = 0.0;
+	char		what[128];
+
+	tiny_problem_init(&p, space, 11);
+	P = p.L.n_params;
+	v = help_alloc(sizeof(float) * P);
+	hv = help_alloc(sizeof(float) * P);
+	shifted = help_alloc(sizeof(float) * P);
+	g_up = help_alloc(sizeof(float) * P);
+	g_down = help_alloc(sizeof(float) * P);
+	help_rng_seed(&rng, 5);
+	for (size_t i = 0; i < P; i++)
+		v[i] = (float) (help_rng_normal(&rng) / sqrt((double) P));
+	help_mse_hvp(&p.L, p.theta, v, p.hw, p.task.support_X, p.task.support_y,
+				 p.task.n_support, hv, p.mw->ws, p.mw->hvp);
+	for (int sign = 1; sign >= -1; sign -= 2)
+	{
+		float	   *g = sign > 0 ? g_up : g_down;
+
+		for (size_t i = 0; i < P; i++)
+			shifted[i] = (float) (p.theta[i] + sign * h * v[i]);
+		help_net_forward(&p.L, shifted, p.hw, p.task.support_X, p.task.n_support, pred, p.mw->ws);
+		help_mse(pred, p.task.support_y, p.task.n_support, dy);
+		help_net_backward(&p.L, shifted, p.hw, p.task.support_X, dy, g, p.mw->ws);
+	}
+	for (size_t i = 0; i < P; i++)
+	{
+		double		numeric = ((double) g_up[i] - g_down[i]) / (2 * h);
+
+		diff += (numeric - hv[i]) * (numeric - hv[i]);
+		norm += (double) hv[i] * hv[i];
+	}
+	snprintf(what, sizeof(what), "%s Hessian-vector product vs differences of gradients (relative error %.2e)",
+			 help_space_name(space), sqrt(diff / norm));
+	check(sqrt(diff / norm) < 1e-2, what);
+	printf("%s\n", what);
+	help_free(v);
+	help_free(hv);
+	help_free(shifted);
+	help_free(g_up);
+	help_free(g_down);
+	tiny_problem_free(&p);
+}
+
+/* The same task and weights give bit-identical meta-gradients. */
+static void
+meta_gradient_determinism(HelpSpace space)
+{
+	TinyProblem p;
+	HelpMetaGrad a,
+				b;
+	char		what[128];
+	int			same;
+
+	tiny_problem_init(&p, space, 3);
+	a.theta = help_alloc(sizeof(float) * p.L.n_params);
+	a.alpha = help_alloc(sizeof(float) * p.L.n_params);
+	a.infer = help_alloc(sizeof(float) * p.L.n_infer);
+	b.theta = help_alloc(sizeof(float) * p.L.n_params);
+	b.alpha = help_alloc(sizeof(float) * p.L.n_params);
+	b.infer = help_alloc(sizeof(float) * p.L.n_infer);
+	tiny_meta_gradient(&p, &p.spec, &a);
+	tiny_meta_gradient(&p, &p.spec, &b);
+	same = memcmp(a.theta, b.theta, sizeof(float) * p.L.n_params) == 0 &&
+		memcmp(a.alpha, b.alpha, sizeof(float) * p.L.n_params) == 0 &&
+		memcmp(a.infer, b.infer, sizeof(float) * p.L.n_infer) == 0;
+	snprintf(what, sizeof(what), "%s meta-gradient is deterministic", help_space_name(space));
+	check(same, what);
+	help_free(a.theta);
+	help_free(a.alpha);
+	help_free(a.infer);
+	help_free(b.theta);
+	help_free(b.alpha);
+	help_free(b.infer);
+	tiny_problem_free(&p);
+}
+
 int
 main(void)
 {
 	gradient_check(HELP_SPACE_NASBENCH201);
 	gradient_check(HELP_SPACE_FBNET);
 	gradient_check(HELP_SPACE_OFA);
+	for (int space = 0; space < 2; space++)
+	{
+		hvp_check((HelpSpace) space);
+		meta_gradient_check((HelpSpace) space);
+		meta_gradient_determinism((HelpSpace) space);
+	}
 	encoder_tests();
 	rank_tests();
 	printf("%d passed, %d failed\n", passed, failed);

@@ -1,0 +1,162 @@
+/*
+ * meta_grad.c
+ *	  Meta-loss of one task and its second-order gradient.
+ *
+ * Forward:  z = mu + sigma eps (inference network on the hardware embedding),
+ *	  theta_0 = modulate(theta, z), theta_{k+1} = theta_k - alpha (.) g_k with
+ *	  g_k = grad L_support(theta_k), loss = L_query(theta_K) + w KL(mu, sigma).
+ * Backward: u = grad L_query(theta_K); for k = K-1 .. 0:
+ *	  d alpha += -g_k (.) u;  u <- u - H_k (alpha (.) u)  (H_k the support
+ *	  Hessian at theta_k, symmetric); then u = d loss / d theta_0 goes back
+ *	  through the modulation to theta and z, and z to mu and sigma (plus the
+ *	  KL's own gradient) and on into the inference network.
+ */
+#include "meta_grad.h"
+
+#include "adapt.h"
+#include "modulator.h"
+
+#include <string.h>
+
+/* Allocate the scratch of help_meta_task. */
+HelpMetaWorkspace *
+help_meta_workspace_create(const HelpLayout *L, int max_support, int max_query,
+						   int inner_steps)
+{
+	HelpMetaWorkspace *mw = help_alloc(sizeof(HelpMetaWorkspace));
+	size_t		P = L->n_params;
+	size_t		Z = (size_t) L->z_dim;
+	int			max_batch = max_support > max_query ? max_support : max_query;
+
+	mw->max_support = max_support;
+	mw->max_query = max_query;
+	mw->inner_steps = inner_steps;
+	mw->ws = help_workspace_create(L, max_batch);
+	mw->hvp = help_hvp_workspace_create(L, max_support);
+	mw->thetas = help_alloc(sizeof(float) * P * (inner_steps + 1));
+	mw->grads = help_alloc(sizeof(float) * P * (inner_steps > 0 ? inner_steps : 1));
+	mw->u = help_alloc(sizeof(float) * P);
+	mw->alpha_u = help_alloc(sizeof(float) * P);
+	mw->hv = help_alloc(sizeof(float) * P);
+	mw->pred = help_alloc(sizeof(float) * max_batch);
+	mw->dy = help_alloc(sizeof(float) * max_batch);
+	mw->mu = help_alloc(sizeof(double) * Z);
+	mw->sigma = help_alloc(sizeof(double) * Z);
+	mw->z = help_alloc(sizeof(double) * Z);
+	mw->dmu = help_alloc(sizeof(double) * Z);
+	mw->dsigma = help_alloc(sizeof(double) * Z);
+	mw->dz = help_alloc(sizeof(double) * Z);
+	mw->dinfer = help_alloc(sizeof(float) * L->n_infer);
+	return mw;
+}
+
+void
+help_meta_workspace_destroy(HelpMetaWorkspace *mw)
+{
+	if (mw == NULL)
+		return;
+	help_workspace_destroy(mw->ws);
+	help_hvp_workspace_destroy(mw->hvp);
+	help_free(mw->thetas);
+	help_free(mw->grads);
+	help_free(mw->u);
+	help_free(mw->alpha_u);
+	help_free(mw->hv);
+	help_free(mw->pred);
+	help_free(mw->dy);
+	help_free(mw->mu);
+	help_free(mw->sigma);
+	help_free(mw->z);
+	help_free(mw->dmu);
+	help_free(mw->dsigma);
+	help_free(mw->dz);
+	help_free(mw->dinfer);
+	help_free(mw);
+}
+
+/*
+ * Back through the inner steps: turns u = d loss / d theta_K into
+ * d loss / d theta_0 and adds weight * d loss / d alpha into dalpha.
+ */
+static void
+backprop_inner_steps(const HelpLayout *L, const HelpMetaSpec *spec,
+					 const float *alpha, const HelpMetaTask *task, double weight,
+					 float *dalpha, HelpMetaWorkspace *mw)
+{
+	size_t		P = L->n_params;
+	float		w = (float) weight;
+
+	for (int k = spec->inner_steps - 1; k >= 0; k--)
+	{
+		const float *g = mw->grads + P * k;
+
+		for (size_t i = 0; i < P; i++)
+			dalpha[i] -= w * g[i] * mw->u[i];
+		if (!spec->second_order)
+			continue;
+		for (size_t i = 0; i < P; i++)
+			mw->alpha_u[i] = alpha[i] * mw->u[i];
+		help_mse_hvp(L, mw->thetas + P * k, mw->alpha_u, task->hw, task->support_X,
+					 task->support_y, task->n_support, mw->hv, mw->ws, mw->hvp);
+		for (size_t i = 0; i < P; i++)
+			mw->u[i] -= mw->hv[i];
+	}
+}
+
+/* See meta_grad.h. */
+double
+help_meta_task(const HelpLayout *L, const HelpMetaSpec *spec, const float *theta,
+			   const float *alpha, const float *infer, const HelpMetaTask *task,
+			   double weight, HelpMetaGrad *grad, double *query_mse,
+			   HelpMetaWorkspace *mw)
+{
+	size_t		P = L->n_params;
+	int			Z = L->z_dim;
+	int			K = spec->inner_steps;
+	double		kl,
+				mse;
+
+	/* modulated start: theta_0 = modulate(theta, mu + sigma eps) */
+	help_modulator_posterior(L, infer, task->hw, mw->mu, mw->sigma);
+	for (int k = 0; k < Z; k++)
+		mw->z[k] = mw->mu[k] + mw->sigma[k] * task->eps[k];
+	kl = help_kl_std_normal(mw->mu, mw->sigma, Z);
+	help_modulate(L, theta, mw->z, spec->z_scale, mw->thetas);
+
+	/* inner steps, keeping every theta_k and g_k for the backward pass */
+	for (int k = 0; k < K; k++)
+	{
+		float	   *next = mw->thetas + P * (k + 1);
+
+		memcpy(next, mw->thetas + P * k, sizeof(float) * P);
+		help_inner_loop(L, next, alpha, task->hw, task->support_X, task->support_y,
+						task->n_support, 1, mw->grads + P * k, mw->ws);
+	}
+
+	/* query loss at theta_K */
+	help_net_forward(L, mw->thetas + P * K, task->hw, task->query_X, task->n_query,
+					 mw->pred, mw->ws);
+	mse = help_mse(mw->pred, task->query_y, task->n_query, mw->dy);
+	if (query_mse)
+		*query_mse = mse;
+	if (grad == NULL)
+		return mse + spec->kl_weight * kl;
+
+	help_net_backward(L, mw->thetas + P * K, task->hw, task->query_X, mw->dy, mw->u, mw->ws);
+	backprop_inner_steps(L, spec, alpha, task, weight, grad->alpha, mw);
+
+	/* through the modulation, the reparameterization and the KL term */
+	help_modulate_backward(L, theta, mw->z, spec->z_scale, mw->u, mw->u, mw->dz);
+	for (size_t i = 0; i < P; i++)
+		grad->theta[i] += (float) weight * mw->u[i];
+	for (int k = 0; k < Z; k++)
+	{
+		mw->dmu[k] = mw->dz[k] + spec->kl_weight * mw->mu[k];
+		mw->dsigma[k] = mw->dz[k] * task->eps[k] +
+			spec->kl_weight * (mw->sigma[k] - 1.0 / mw->sigma[k]);
+	}
+	help_modulator_posterior_backward(L, infer, task->hw, mw->dmu, mw->dsigma, mw->dinfer);
+	for (size_t i = 0; i < L->n_infer; i++)
+		grad->infer[i] += (float) weight * mw->dinfer[i];
+	return mse + spec->kl_weight * kl;
+}

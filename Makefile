@@ -36,7 +36,7 @@ PG_CFLAGS = $(OPTFLAGS) $(WARNFLAGS)
 SHLIB_LINK = $(BLAS_LIBS) $(JSONC_LIBS) -lm
 
 EXTRA_CLEAN = $(DATA_built) test/results test/regression.diffs test/regression.out \
-	core_test bench/meta_test_core
+	core_test bench/meta_test_core bench/meta_train_core
 
 # Tests and benchmarks read the shared data folder from here.
 export HELP_DATA ?= $(abspath ../shared/data/help)
@@ -62,3 +62,7 @@ test: core_test
 	./core_test
 	$(MAKE) installcheck
 	$(MAKE) prove
+
+# Seconds per meta-training episode of the core on synthetic data (no server).
+bench/meta_train_core: bench/meta_train_core.c $(CORE_SRCS) src/core/*.h
+	$(CC) $(OPTFLAGS) $(WARNFLAGS) -Isrc/core $(BLAS_CFLAGS) -o $@ bench/meta_train_core.c $(CORE_SRCS) $(BLAS_LIBS) -lm

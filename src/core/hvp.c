@@ -103,8 +103,7 @@ static void
 mask_clipped(float *x, const float *act, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		if (act[i] <= 0.0f)
-			x[i] = 0.0f;
+		x[i] = act[i] <= 0.0f ? 0.0f : x[i];	/* branch-free: vectorizes */
 }
 
 /* Add bias to each of rows rows of length n. */

@@ -15,6 +15,7 @@
 #include "encode.h"
 #include "hvp.h"
 #include "meta_grad.h"
+#include "meta_train.h"
 #include "model.h"
 #include "rank.h"
 #include "rng.h"
@@ -612,6 +613,144 @@ meta_gradient_determinism(HelpSpace space)
 	tiny_problem_free(&p);
 }
 
+/* What the training hooks saw. */
+typedef struct HookLog
+{
+	int			validations;
+	int			last_episode;
+	double		last_loss;
+	int			interrupt_calls;
+	int			stop_after_calls;	/* interrupt once this many calls were made (0: never) */
+} HookLog;
+
+static int
+log_validation(void *arg, int episode, double meta_loss, const float *theta,
+			   const float *alpha, const float *infer)
+{
+	HookLog    *log = arg;
+
+	log->validations++;
+	log->last_episode = episode;
+	log->last_loss = meta_loss;
+	return 0;
+}
+
+static int
+log_interrupt(void *arg)
+{
+	HookLog    *log = arg;
+
+	log->interrupt_calls++;
+	return log->stop_after_calls > 0 && log->interrupt_calls >= log->stop_after_calls;
+}
+
+/* A short training run on tiny synthetic devices; returns its status. */
+static HelpStatus
+tiny_training_run(HelpSpace space, int n_devices, int episodes, HookLog *log,
+				  float **theta_out, float **alpha_out, float **infer_out,
+				  HelpLayout *L, HelpError *err)
+{
+	enum
+	{
+		POOL = 30
+	};
+	HelpMetaTrainSpec spec = {
+		.episodes = episodes, .tasks_per_episode = 3, .support = 4, .query = 9,
+		.meta_lr = 1e-3, .validate_every = 2, .seed = 77,
+		.meta = {.inner_steps = 2, .z_scale = 0.01, .kl_weight = 0.1, .second_order = 1}
+	};
+	HelpMetaTrainHooks hooks = {.validate = log_validation, .interrupted = log_interrupt, .arg = log};
+	HelpTrainDevice devices[6];
+	HelpRng		rng;
+	int			dim = help_space_encoding_dim(space);
+	float	   *X = help_alloc(sizeof(float) * POOL * dim);
+	float	   *y = help_alloc(sizeof(float) * POOL * 6);
+	HelpStatus	status;
+	int			done;
+
+	help_layout_init(L, space, 8);
+	help_rng_seed(&rng, 2024);
+	random_encodings(space, &rng, POOL, X);
+	for (int d = 0; d < n_devices; d++)
+	{
+		for (int i = 0; i < HELP_HW_DIM; i++)
+			devices[d].hw[i] = (float) help_rng_uniform(&rng);
+		for (int a = 0; a < POOL; a++)
+			y[d * POOL + a] = (float) (0.05 + 0.9 * help_rng_uniform(&rng));
+		devices[d].n = POOL;
+		devices[d].X = X;
+		devices[d].y = y + d * POOL;
+	}
+	*theta_out = help_alloc(sizeof(float) * L->n_params);
+	*alpha_out = help_alloc(sizeof(float) * L->n_params);
+	*infer_out = help_alloc(sizeof(float) * L->n_infer);
+	help_meta_init(L, 5, 1e-3, *theta_out, *alpha_out, *infer_out);
+	status = help_meta_train_run(L, &spec, devices, n_devices, *theta_out, *alpha_out,
+								 *infer_out, &hooks, &done, err);
+	log->last_episode = status == HELP_OK ? done : -1;
+	help_free(X);
+	help_free(y);
+	return status;
+}
+
+/* Same seed, same result; hooks called as documented; bad inputs refused. */
+static void
+meta_train_tests(HelpSpace space)
+{
+	HookLog		a = {0},
+				b = {0},
+				stop = {.stop_after_calls = 5},
+				few = {0};
+	float	   *theta_a,
+			   *alpha_a,
+			   *infer_a,
+			   *theta_b,
+			   *alpha_b,
+			   *infer_b,
+			   *t,
+			   *al,
+			   *in;
+	HelpLayout	L;
+	HelpError	err;
+	char		what[128];
+	int			same,
+				moved = 0;
+
+	check(tiny_training_run(space, 6, 5, &a, &theta_a, &alpha_a, &infer_a, &L, &err) == HELP_OK &&
+		  tiny_training_run(space, 6, 5, &b, &theta_b, &alpha_b, &infer_b, &L, &err) == HELP_OK,
+		  "meta-training runs");
+	same = memcmp(theta_a, theta_b, sizeof(float) * L.n_params) == 0 &&
+		memcmp(alpha_a, alpha_b, sizeof(float) * L.n_params) == 0 &&
+		memcmp(infer_a, infer_b, sizeof(float) * L.n_infer) == 0;
+	snprintf(what, sizeof(what), "%s meta-training is deterministic for a seed", help_space_name(space));
+	check(same, what);
+	for (size_t i = 0; i < L.n_params; i++)
+		moved += alpha_a[i] != 1e-3f;
+	check(moved > 0 && isfinite(a.last_loss), "meta-training moves the inner learning rates");
+	/* 5 episodes, validate_every 2: after 2, 4 and the last */
+	check(a.validations == 3 && a.last_episode == 5, "validation hook after every 2nd and the last episode");
+	check(a.interrupt_calls == 5 * 3, "interrupt hook after every task");
+	help_free(theta_b);
+	help_free(alpha_b);
+	help_free(infer_b);
+
+	check(tiny_training_run(space, 6, 5, &stop, &t, &al, &in, &L, &err) == HELP_OK &&
+		  stop.last_episode == 1 && stop.validations == 0,
+		  "an interrupt hook stops training mid-episode");
+	help_free(t);
+	help_free(al);
+	help_free(in);
+	check(tiny_training_run(space, 2, 5, &few, &t, &al, &in, &L, &err) == HELP_ERR_DATA &&
+		  strstr(err.msg, "distinct") != NULL,
+		  "too few devices for an episode is an error");
+	help_free(t);
+	help_free(al);
+	help_free(in);
+	help_free(theta_a);
+	help_free(alpha_a);
+	help_free(infer_a);
+}
+
 int
 main(void)
 {
@@ -623,6 +762,7 @@ main(void)
 		hvp_check((HelpSpace) space);
 		meta_gradient_check((HelpSpace) space);
 		meta_gradient_determinism((HelpSpace) space);
+		meta_train_tests((HelpSpace) space);
 	}
 	encoder_tests();
 	rank_tests();

@@ -13,10 +13,8 @@
  */
 #include "meta_grad.h"
 
-#include "adapt.h"
 #include "modulator.h"
 
-#include <string.h>
 
 /* Allocate the scratch of help_meta_task. */
 HelpMetaWorkspace *
@@ -75,31 +73,52 @@ help_meta_workspace_destroy(HelpMetaWorkspace *mw)
 }
 
 /*
+ * One Meta-SGD step as help_inner_loop takes it, without allocating (the
+ * task path must not, so that tasks can run off the main thread):
+ * next = cur - alpha (.) g with g = grad L_support(cur) kept in grad.
+ */
+static void
+inner_step(const HelpLayout *L, const float *cur, float *restrict next,
+		   const float *restrict alpha, const HelpMetaTask *task,
+		   float *restrict grad, HelpMetaWorkspace *mw)
+{
+	help_net_forward(L, cur, task->hw, task->support_X, task->n_support, mw->pred, mw->ws);
+	help_mse(mw->pred, task->support_y, task->n_support, mw->dy);
+	help_net_backward(L, cur, task->hw, task->support_X, mw->dy, grad, mw->ws);
+	for (size_t i = 0; i < L->n_params; i++)
+		next[i] = cur[i] - alpha[i] * grad[i];
+}
+
+/*
  * Back through the inner steps: turns u = d loss / d theta_K into
  * d loss / d theta_0 and adds weight * d loss / d alpha into dalpha.
  */
 static void
 backprop_inner_steps(const HelpLayout *L, const HelpMetaSpec *spec,
-					 const float *alpha, const HelpMetaTask *task, double weight,
-					 float *dalpha, HelpMetaWorkspace *mw)
+					 const float *restrict alpha, const HelpMetaTask *task,
+					 double weight, float *restrict dalpha, HelpMetaWorkspace *mw)
 {
 	size_t		P = L->n_params;
 	float		w = (float) weight;
+	float	   *restrict u = mw->u;
+	float	   *restrict alpha_u = mw->alpha_u;
+	const float *restrict hv = mw->hv;
 
 	for (int k = spec->inner_steps - 1; k >= 0; k--)
 	{
-		const float *g = mw->grads + P * k;
+		const float *restrict g = mw->grads + P * k;
 
 		for (size_t i = 0; i < P; i++)
-			dalpha[i] -= w * g[i] * mw->u[i];
+		{
+			dalpha[i] -= w * g[i] * u[i];
+			alpha_u[i] = alpha[i] * u[i];
+		}
 		if (!spec->second_order)
 			continue;
-		for (size_t i = 0; i < P; i++)
-			mw->alpha_u[i] = alpha[i] * mw->u[i];
-		help_mse_hvp(L, mw->thetas + P * k, mw->alpha_u, task->hw, task->support_X,
+		help_mse_hvp(L, mw->thetas + P * k, alpha_u, task->hw, task->support_X,
 					 task->support_y, task->n_support, mw->hv, mw->ws, mw->hvp);
 		for (size_t i = 0; i < P; i++)
-			mw->u[i] -= mw->hv[i];
+			u[i] -= hv[i];
 	}
 }
 
@@ -125,13 +144,8 @@ help_meta_task(const HelpLayout *L, const HelpMetaSpec *spec, const float *theta
 
 	/* inner steps, keeping every theta_k and g_k for the backward pass */
 	for (int k = 0; k < K; k++)
-	{
-		float	   *next = mw->thetas + P * (k + 1);
-
-		memcpy(next, mw->thetas + P * k, sizeof(float) * P);
-		help_inner_loop(L, next, alpha, task->hw, task->support_X, task->support_y,
-						task->n_support, 1, mw->grads + P * k, mw->ws);
-	}
+		inner_step(L, mw->thetas + P * k, mw->thetas + P * (k + 1), alpha, task,
+				   mw->grads + P * k, mw);
 
 	/* query loss at theta_K */
 	help_net_forward(L, mw->thetas + P * K, task->hw, task->query_X, task->n_query,

@@ -16,6 +16,7 @@
 #include "hvp.h"
 #include "meta_grad.h"
 #include "meta_train.h"
+#include "modulator.h"
 #include "model.h"
 #include "rank.h"
 #include "rng.h"
@@ -613,6 +614,47 @@ meta_gradient_determinism(HelpSpace space)
 	tiny_problem_free(&p);
 }
 
+/*
+ * Meta-training adapts exactly as help_adapt does: theta_K kept by
+ * help_meta_task equals help_inner_loop from the same modulated start.
+ */
+static void
+inner_steps_match_adaptation(HelpSpace space)
+{
+	TinyProblem p;
+	size_t		P;
+	double	   *mu,
+			   *sigma,
+			   *z;
+	float	   *start,
+			   *grad;
+	char		what[128];
+
+	tiny_problem_init(&p, space, 13);
+	P = p.L.n_params;
+	mu = help_alloc(sizeof(double) * p.L.z_dim);
+	sigma = help_alloc(sizeof(double) * p.L.z_dim);
+	z = help_alloc(sizeof(double) * p.L.z_dim);
+	start = help_alloc(sizeof(float) * P);
+	grad = help_alloc(sizeof(float) * P);
+	help_meta_task(&p.L, &p.spec, p.theta, p.alpha, p.infer, &p.task, 1.0, NULL, NULL, p.mw);
+	help_modulator_posterior(&p.L, p.infer, p.hw, mu, sigma);
+	for (int k = 0; k < p.L.z_dim; k++)
+		z[k] = mu[k] + sigma[k] * p.eps[k];
+	help_modulate(&p.L, p.theta, z, p.spec.z_scale, start);
+	help_inner_loop(&p.L, start, p.alpha, p.hw, p.task.support_X, p.task.support_y,
+					p.task.n_support, p.spec.inner_steps, grad, p.mw->ws);
+	snprintf(what, sizeof(what), "%s meta-training's inner steps are help_inner_loop's, bit for bit",
+			 help_space_name(space));
+	check(memcmp(start, p.mw->thetas + P * p.spec.inner_steps, sizeof(float) * P) == 0, what);
+	help_free(mu);
+	help_free(sigma);
+	help_free(z);
+	help_free(start);
+	help_free(grad);
+	tiny_problem_free(&p);
+}
+
 /* What the training hooks saw. */
 typedef struct HookLog
 {
@@ -762,6 +804,7 @@ main(void)
 		hvp_check((HelpSpace) space);
 		meta_gradient_check((HelpSpace) space);
 		meta_gradient_determinism((HelpSpace) space);
+		inner_steps_match_adaptation((HelpSpace) space);
 		meta_train_tests((HelpSpace) space);
 	}
 	encoder_tests();

@@ -45,12 +45,21 @@ PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
-sql/$(EXTENSION)--$(EXTVERSION).sql: sql/$(EXTENSION).sql
-	cp $< $@
+# The installed script: the functions and types, then the tables and the
+# workflow functions built on them.
+sql/$(EXTENSION)--$(EXTVERSION).sql: sql/$(EXTENSION).sql sql/help_tables.sql
+	cat $^ > $@
 
 # Standalone unit tests of the numerical core (no PostgreSQL needed).
 core_test: test/core/core_test.c $(CORE_SRCS) src/core/*.h
 	$(CC) $(OPTFLAGS) $(WARNFLAGS) -Isrc/core $(BLAS_CFLAGS) -o $@ test/core/core_test.c $(CORE_SRCS) $(BLAS_LIBS) -lm
+
+# The main job end to end: latency-constrained NAS in a scratch cluster
+# (pg_virtualenv).  Needs the extension installed first (make install).
+#   make demo [DATA=../shared/data/help] [DEVICE=gold_6240] [CONSTRAINTS=8,11,14]
+.PHONY: demo
+demo:
+	demo/run.sh
 
 # Everything: core unit tests, pg_regress, pgTAP.  Needs a running server
 # (PGHOST/PGPORT etc.), which `make test` inside pg_virtualenv provides.

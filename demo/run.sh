@@ -1,0 +1,114 @@
+#!/bin/bash
+# The main job end to end (`make demo`): in a scratch PostgreSQL 15 cluster
+# (pg_virtualenv; removed afterwards) CREATE EXTENSION help, load the data
+# folder, import the published NAS-Bench-201 predictor, adapt it to the
+# target device from its 10 reference measurements and 10 further ones, and
+# answer latency-constrained NAS over the MetaD2A candidates with one SQL
+# query (demo/nas.sql).
+#
+#   make demo [DATA=../shared/data/help] [DEVICE=gold_6240] [CONSTRAINTS=8,11,14]
+#
+# The extension must be installed first (make install).  DATA is relative to
+# the repository.
+set -euo pipefail
+
+repo=$(cd "$(dirname "$0")/.." && pwd)
+cd "$repo"
+
+now() { date +%s.%N; }
+secs() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f s", b - a }'; }
+
+if [ -z "${HELP_DEMO_INSIDE:-}" ]; then
+	DATA=${DATA:-../shared/data/help}
+	DEVICE=${DEVICE:-gold_6240}
+	CONSTRAINTS=${CONSTRAINTS:-8,11,14}
+	if [ ! -d "$DATA" ]; then
+		echo "demo: data folder $DATA not found (DATA=..., relative to $repo)" >&2
+		exit 1
+	fi
+	if ! [[ "$CONSTRAINTS" =~ ^[0-9]+(\.[0-9]+)?(,[0-9]+(\.[0-9]+)?)*$ ]]; then
+		echo "demo: CONSTRAINTS must be milliseconds separated by commas, e.g. 8,11,14 (got '$CONSTRAINTS')" >&2
+		exit 1
+	fi
+	if ! [[ "$DEVICE" =~ ^[A-Za-z0-9][A-Za-z0-9_.-]*$ ]]; then
+		echo "demo: DEVICE must be a device name such as gold_6240 (got '$DEVICE')" >&2
+		exit 1
+	fi
+	if ! command -v pg_virtualenv > /dev/null; then
+		echo "demo: pg_virtualenv not found (apt-get install postgresql-common)" >&2
+		exit 1
+	fi
+	export HELP_DEMO_INSIDE=1 HELP_DEMO_START=$(now)
+	export DATA=$(cd "$DATA" && pwd) DEVICE CONSTRAINTS
+	pg_virtualenv -v 15 "$0" 2>&1 | grep -v -e '^Creating new PostgreSQL cluster' -e '^Dropping cluster'
+	status=${PIPESTATUS[0]}
+	if [ "$status" -eq 0 ]; then
+		echo "== done in $(secs "$HELP_DEMO_START"); scratch cluster removed"
+	fi
+	exit "$status"
+fi
+
+# Inside the scratch cluster (PGHOST, PGPORT, PGUSER... set by pg_virtualenv).
+psql_() { psql -X -q -v ON_ERROR_STOP=1 -d postgres -v device="$DEVICE" -v constraints="{$CONSTRAINTS}" \
+	-v predictor="nasbench201/$DEVICE" "$@"; }
+
+if ! psql_ -c 'CREATE EXTENSION help' 2> /tmp/help_demo_$$.err; then
+	cat /tmp/help_demo_$$.err; rm -f /tmp/help_demo_$$.err
+	echo "demo: CREATE EXTENSION help failed: install the extension first (make && make install)" >&2
+	exit 1
+fi
+rm -f /tmp/help_demo_$$.err
+if [ "$(psql_ -Atc "SELECT to_regclass('help_measurements') IS NOT NULL")" != t ]; then
+	echo "demo: the installed extension has no help_ tables: reinstall it (make install)" >&2
+	exit 1
+fi
+echo "== scratch cluster: $(psql_ -Atc "SELECT split_part(version(), ' on ', 1)"), extension help $(psql_ -Atc "SELECT extversion FROM pg_extension WHERE extname = 'help'")"
+
+echo "== loading $DATA"
+t=$(now)
+psql_ -v data="$DATA" -f data/load.sql
+echo "   loaded in $(secs "$t")"
+
+t=$(now)
+psql_ -At <<'SQL'
+SELECT format('== adapting %s (%s) to %s: hardware embedding from its 10 reference measurements,',
+              name, provenance ->> 'source', :'device')
+FROM help_predictors WHERE name = 'nasbench201/published';
+-- 10 further measurements, picked deterministically from the device's
+-- first-900 pool (the meta-training pool of the HELP protocol)
+SELECT * FROM help_adapt_device('nasbench201/published', :'device', :'predictor',
+    ARRAY(SELECT m.arch_idx FROM help_measurements m
+          WHERE m.device = :'device' AND m.space = 'nasbench201' AND m.arch_idx < 900
+            AND m.arch_idx NOT IN (SELECT arch_idx FROM help_reference_archs WHERE space = 'nasbench201')
+          ORDER BY md5(m.arch_idx::text) LIMIT 10),
+    '{"seed": 1}') \gset
+SELECT format('   Meta-SGD on %s further measurements (arch_idx %s), seed 1: stored as %s',
+              jsonb_array_length(provenance -> 'support_arch_idx'),
+              translate(provenance ->> 'support_arch_idx', '[]', ''), name)
+FROM help_predictors WHERE name = :'stored_as';
+SQL
+echo "   in $(secs "$t")"
+
+echo "== latency-constrained NAS on $DEVICE over the $(psql_ -Atc "SELECT count(*) FROM help_accuracy WHERE space = 'nasbench201' AND dataset = 'cifar100' AND source = 'metad2a'") MetaD2A candidates (CIFAR-100 accuracy), demo/nas.sql:"
+t=$(now)
+psql_ -P footer=off -f demo/nas.sql
+echo "   in $(secs "$t")"
+
+measured=$(echo "SELECT count(*) > 0 FROM help_measurements m JOIN help_accuracy a USING (space, arch_idx)
+                 WHERE m.device = :'device' AND a.source = 'metad2a'" | psql_ -At)
+if [ "$measured" = t ]; then
+	echo "== for comparison (not part of the search): the best candidate by measured latency"
+	psql_ -P footer=off <<'SQL'
+SELECT k.constraint_ms, round(b.accuracy::numeric, 2) AS "accuracy %",
+       round(b.latency_ms::numeric, 2) AS measured_ms, b.arch_idx
+FROM unnest(:'constraints'::float8[]) AS k(constraint_ms)
+LEFT JOIN LATERAL (
+    SELECT a.arch_idx, a.accuracy, m.latency_ms
+    FROM help_accuracy a JOIN help_measurements m USING (space, arch_idx)
+    WHERE a.space = 'nasbench201' AND a.dataset = 'cifar100' AND a.source = 'metad2a'
+      AND m.device = :'device' AND m.latency_ms <= k.constraint_ms
+    ORDER BY a.accuracy DESC, m.latency_ms, a.arch_idx LIMIT 1
+) b ON true
+ORDER BY k.constraint_ms;
+SQL
+fi

@@ -1,0 +1,277 @@
+
+-- ============================================================================
+-- Tables and the latency-constrained NAS workflow (appended to help.sql by
+-- the Makefile to make the installed script).
+--
+-- Devices, architectures, measurements, reference architectures, predictors
+-- and accuracies live in ordinary tables, created by CREATE EXTENSION and
+-- registered with pg_extension_config_dump so that pg_dump keeps their rows.
+-- data/load.sql fills them from a folder in the shared format; the functions
+-- below make each step of the workflow one short statement.
+-- ============================================================================
+
+-- Tables ---------------------------------------------------------------------
+
+CREATE TABLE help_devices (
+	device      text PRIMARY KEY
+	            CONSTRAINT help_devices_name_valid CHECK (device ~ '^[A-Za-z0-9][A-Za-z0-9_.-]*$'),
+	description text
+);
+COMMENT ON TABLE help_devices IS
+	'Hardware devices (e.g. gold_6240, titanx_32: batch size after the last underscore where there is one)';
+
+CREATE TABLE help_device_splits (
+	space  text NOT NULL CONSTRAINT help_device_splits_space_known CHECK (space IN ('nasbench201', 'fbnet', 'ofa')),
+	device text NOT NULL REFERENCES help_devices,
+	split  text NOT NULL CONSTRAINT help_device_splits_split_known CHECK (split IN ('meta_train', 'meta_valid', 'meta_test')),
+	PRIMARY KEY (space, device)
+);
+COMMENT ON TABLE help_device_splits IS
+	'The HELP paper''s meta_train / meta_valid / meta_test device split, per search space';
+
+CREATE TABLE help_architectures (
+	space    text NOT NULL CONSTRAINT help_architectures_space_known CHECK (space IN ('nasbench201', 'fbnet', 'ofa')),
+	arch_idx int  NOT NULL CONSTRAINT help_architectures_arch_idx_nonnegative CHECK (arch_idx >= 0),
+	arch     text NOT NULL,
+	encoding real[] NOT NULL GENERATED ALWAYS AS (help_encode(space, arch)) STORED,
+	PRIMARY KEY (space, arch_idx),
+	CONSTRAINT help_architectures_arch_unique UNIQUE (space, arch)
+);
+COMMENT ON TABLE help_architectures IS
+	'Architectures of a search space: index, native notation (cell string, fbnet op indices, ofa JSON) and its help_encode encoding';
+COMMENT ON COLUMN help_architectures.encoding IS
+	'help_encode(space, arch), computed on insert';
+
+CREATE TABLE help_measurements (
+	device     text NOT NULL REFERENCES help_devices,
+	space      text NOT NULL,
+	arch_idx   int  NOT NULL,
+	latency_ms float8 NOT NULL
+	           CONSTRAINT help_measurements_latency_positive_finite CHECK (latency_ms > 0 AND latency_ms < 'infinity'),
+	PRIMARY KEY (device, space, arch_idx),
+	FOREIGN KEY (space, arch_idx) REFERENCES help_architectures
+);
+COMMENT ON TABLE help_measurements IS
+	'Measured inference latency (ms) of an architecture on a device; one measurement per device and architecture';
+
+CREATE TABLE help_reference_archs (
+	space    text NOT NULL,
+	position int  NOT NULL CONSTRAINT help_reference_archs_position_1_to_10 CHECK (position BETWEEN 1 AND 10),
+	arch_idx int  NOT NULL,
+	PRIMARY KEY (space, position),
+	CONSTRAINT help_reference_archs_arch_once UNIQUE (space, arch_idx),
+	FOREIGN KEY (space, arch_idx) REFERENCES help_architectures
+);
+COMMENT ON TABLE help_reference_archs IS
+	'The 10 reference architectures of a search space, in order: a device''s latencies on them form its hardware embedding';
+
+CREATE TABLE help_predictors (
+	name       text PRIMARY KEY CONSTRAINT help_predictors_name_nonempty CHECK (name <> ''),
+	space      text NOT NULL,
+	device     text REFERENCES help_devices,
+	predictor  help_predictor NOT NULL,
+	created_at timestamptz NOT NULL DEFAULT now(),
+	provenance jsonb NOT NULL DEFAULT '{}',
+	CONSTRAINT help_predictors_space_matches CHECK (space = help_predictor_info(predictor) ->> 'space'),
+	CONSTRAINT help_predictors_device_iff_adapted
+		CHECK ((device IS NOT NULL) = (help_predictor_info(predictor) -> 'adapted')::boolean)
+);
+COMMENT ON TABLE help_predictors IS
+	'Stored predictors by name: meta-trained ones (device NULL) and ones adapted to a device';
+
+CREATE TABLE help_accuracy (
+	space    text NOT NULL,
+	arch_idx int  NOT NULL,
+	dataset  text NOT NULL CONSTRAINT help_accuracy_dataset_nonempty CHECK (dataset <> ''),
+	source   text NOT NULL CONSTRAINT help_accuracy_source_nonempty CHECK (source <> ''),
+	accuracy float8 NOT NULL CONSTRAINT help_accuracy_percent CHECK (accuracy >= 0 AND accuracy <= 100),
+	details  jsonb NOT NULL DEFAULT '{}',
+	PRIMARY KEY (space, dataset, source, arch_idx),
+	FOREIGN KEY (space, arch_idx) REFERENCES help_architectures
+);
+COMMENT ON TABLE help_accuracy IS
+	'Test accuracy (%) of an architecture on a dataset, by source (e.g. metad2a: the MetaD2A candidates); the NAS candidates';
+
+CREATE INDEX help_accuracy_arch ON help_accuracy (space, arch_idx);
+
+SELECT pg_catalog.pg_extension_config_dump('help_devices', '');
+SELECT pg_catalog.pg_extension_config_dump('help_device_splits', '');
+SELECT pg_catalog.pg_extension_config_dump('help_architectures', '');
+SELECT pg_catalog.pg_extension_config_dump('help_measurements', '');
+SELECT pg_catalog.pg_extension_config_dump('help_reference_archs', '');
+SELECT pg_catalog.pg_extension_config_dump('help_predictors', '');
+SELECT pg_catalog.pg_extension_config_dump('help_accuracy', '');
+
+-- Workflow -------------------------------------------------------------------
+
+-- A stored predictor by name (42704 when there is none).
+CREATE FUNCTION help_stored_predictor(name text) RETURNS help_predictors
+LANGUAGE plpgsql STABLE STRICT AS $$
+DECLARE
+	r help_predictors;
+BEGIN
+	SELECT * INTO r FROM help_predictors p WHERE p.name = help_stored_predictor.name;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'help: no stored predictor named "%"', name
+			USING ERRCODE = 'undefined_object',
+			      HINT = 'See SELECT name, space, device FROM help_predictors; data/load.sql imports the published checkpoints.';
+	END IF;
+	RETURN r;
+END $$;
+COMMENT ON FUNCTION help_stored_predictor(text) IS
+	'The help_predictors row of that name; error 42704 when there is none';
+
+-- A stored predictor that is adapted to a device (55000 when it is not).
+CREATE FUNCTION help_stored_adapted_predictor(name text) RETURNS help_predictors
+LANGUAGE plpgsql STABLE STRICT AS $$
+DECLARE
+	r help_predictors := help_stored_predictor(name);
+BEGIN
+	IF r.device IS NULL THEN
+		RAISE EXCEPTION 'help: predictor "%" is not adapted to a device', name
+			USING ERRCODE = 'object_not_in_prerequisite_state',
+			      HINT = 'Adapt it first: SELECT * FROM help_adapt_device(predictor, device, new_name);';
+	END IF;
+	RETURN r;
+END $$;
+COMMENT ON FUNCTION help_stored_adapted_predictor(text) IS
+	'The help_predictors row of that name, which must be adapted to a device (42704 unknown, 55000 not adapted)';
+
+-- Hardware embedding of a stored device from its reference measurements.
+CREATE FUNCTION help_device_embedding(device text, space text) RETURNS real[]
+LANGUAGE plpgsql STABLE STRICT AS $$
+DECLARE
+	missing int[];
+	result real[];
+BEGIN
+	IF space NOT IN ('nasbench201', 'fbnet', 'ofa') THEN
+		RAISE EXCEPTION 'help: unknown search space "%"', space
+			USING ERRCODE = 'invalid_parameter_value', HINT = 'Spaces: nasbench201, fbnet, ofa.';
+	END IF;
+	IF NOT EXISTS (SELECT 1 FROM help_devices d WHERE d.device = help_device_embedding.device) THEN
+		RAISE EXCEPTION 'help: unknown device "%"', device
+			USING ERRCODE = 'undefined_object',
+			      HINT = 'Load its measurements first (data/load_device.sql), or INSERT INTO help_devices.';
+	END IF;
+	IF NOT EXISTS (SELECT 1 FROM help_reference_archs r WHERE r.space = help_device_embedding.space) THEN
+		RAISE EXCEPTION 'help: no reference architectures stored for space %', space
+			USING ERRCODE = 'object_not_in_prerequisite_state', HINT = 'Load the space with data/load.sql.';
+	END IF;
+	SELECT array_agg(r.position ORDER BY r.position) INTO missing
+	FROM help_reference_archs r
+	WHERE r.space = help_device_embedding.space
+	  AND NOT EXISTS (SELECT 1 FROM help_measurements m
+	                  WHERE m.device = help_device_embedding.device AND m.space = r.space AND m.arch_idx = r.arch_idx);
+	IF missing IS NOT NULL THEN
+		RAISE EXCEPTION 'help: device "%" lacks measurements of % of the 10 % reference architectures', device, cardinality(missing), space
+			USING ERRCODE = 'object_not_in_prerequisite_state',
+			      DETAIL = format('Missing reference positions: %s.', array_to_string(missing, ', ')),
+			      HINT = format('Measure them: SELECT position, arch_idx, arch FROM help_reference_archs JOIN help_architectures USING (space, arch_idx) WHERE space = %L;', space);
+	END IF;
+	SELECT help_embed_device(r.position, m.latency_ms) INTO result
+	FROM help_reference_archs r
+	JOIN help_measurements m ON m.space = r.space AND m.arch_idx = r.arch_idx
+	WHERE r.space = help_device_embedding.space AND m.device = help_device_embedding.device;
+	RETURN result;
+END $$;
+COMMENT ON FUNCTION help_device_embedding(text, text) IS
+	'Hardware embedding of a stored device from its measurements of the space''s 10 reference architectures';
+
+-- Adapt a stored predictor to a stored device and store the result.
+CREATE FUNCTION help_adapt_device(base text, device text, name text, support int[] DEFAULT NULL, options jsonb DEFAULT NULL,
+                                  OUT stored_as text, OUT space text, OUT support_rows int)
+LANGUAGE plpgsql VOLATILE AS $$
+#variable_conflict use_variable
+DECLARE
+	b help_predictors;
+	hw real[];
+	n int;
+	missing int[];
+BEGIN
+	IF base IS NULL OR device IS NULL OR name IS NULL THEN
+		RAISE EXCEPTION 'help: base predictor, device and name must not be NULL'
+			USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	b := help_stored_predictor(base);
+	space := b.space;
+	hw := help_device_embedding(device, space);
+	IF support IS NOT NULL THEN
+		SELECT array_agg(s.i ORDER BY s.i) INTO missing
+		FROM unnest(support) s(i)
+		WHERE NOT EXISTS (SELECT 1 FROM help_measurements m
+		                  WHERE m.device = help_adapt_device.device AND m.space = b.space AND m.arch_idx = s.i);
+		IF missing IS NOT NULL THEN
+			RAISE EXCEPTION 'help: device "%" has no % measurement of % of the requested support architectures', device, space, cardinality(missing)
+				USING ERRCODE = 'object_not_in_prerequisite_state',
+				      DETAIL = format('Unmeasured arch_idx: %s.', array_to_string(missing[1:20], ', '));
+		END IF;
+	END IF;
+	-- the support set: the listed measurements, or else every stored
+	-- measurement of the device in the space except the reference ones
+	INSERT INTO help_predictors (name, space, device, predictor, provenance)
+	SELECT name, b.space, device,
+	       help_adapt(b.predictor, hw, a.encoding, m.latency_ms, options),
+	       jsonb_build_object('base', base, 'device', device, 'support_arch_idx', array_agg(m.arch_idx ORDER BY m.arch_idx),
+	                          'options', options, 'embedding', 'reference measurements', 'function', 'help_adapt_device')
+	FROM help_measurements m
+	JOIN help_architectures a ON a.space = m.space AND a.arch_idx = m.arch_idx
+	WHERE m.device = help_adapt_device.device AND m.space = b.space
+	  AND CASE WHEN support IS NULL
+	           THEN NOT EXISTS (SELECT 1 FROM help_reference_archs r WHERE r.space = m.space AND r.arch_idx = m.arch_idx)
+	           ELSE m.arch_idx = ANY (support) END
+	HAVING count(*) >= 2
+	RETURNING help_predictors.name, jsonb_array_length(provenance -> 'support_arch_idx') INTO stored_as, support_rows;
+	IF support_rows IS NULL THEN
+		RAISE EXCEPTION 'help: device "%" has fewer than 2 % measurements to adapt from', device, space
+			USING ERRCODE = 'object_not_in_prerequisite_state',
+			      DETAIL = CASE WHEN support IS NULL THEN 'The reference measurements give the embedding; the support set is the other measurements.' END,
+			      HINT = 'About 10 measurements of architectures other than the reference ones are enough.';
+	END IF;
+END $$;
+COMMENT ON FUNCTION help_adapt_device(text, text, text, int[], jsonb) IS
+	'Adapt stored predictor base to a stored device (embedding from its reference measurements; support: the listed arch_idx, default all its other measurements in the space), store it as name; options go to help_adapt';
+
+-- Predicted latency of every architecture of the predictor's space (or of
+-- the listed ones) on the predictor's device.  The one place where scoring
+-- happens: help_nas and the demo query go through it.
+CREATE FUNCTION help_score(predictor text, subset int[] DEFAULT NULL)
+RETURNS TABLE (arch_idx int, arch text, latency_ms float8, stddev_ms float8)
+LANGUAGE sql STABLE AS $$
+	SELECT a.arch_idx, a.arch,
+	       help_predict_latency(p.predictor, a.encoding),
+	       help_predict_latency_stddev(p.predictor, a.encoding)
+	FROM help_stored_adapted_predictor(help_score.predictor) p
+	JOIN help_architectures a ON a.space = p.space
+	WHERE help_score.subset IS NULL OR a.arch_idx = ANY (help_score.subset)
+$$;
+COMMENT ON FUNCTION help_score(text, int[]) IS
+	'Predicted latency and its spread (ms) of every architecture of the predictor''s space (or of arch_idx in subset) on the predictor''s device';
+
+-- Latency-constrained NAS: the most accurate candidate whose predicted
+-- latency meets the constraint (no row when none does).
+CREATE FUNCTION help_nas(predictor text, max_latency_ms float8, dataset text DEFAULT 'cifar100', source text DEFAULT NULL)
+RETURNS TABLE (arch_idx int, arch text, accuracy float8, latency_ms float8, stddev_ms float8, measured_ms float8)
+LANGUAGE plpgsql STABLE AS $$
+#variable_conflict use_column
+DECLARE
+	p help_predictors;
+BEGIN
+	IF max_latency_ms IS NULL OR max_latency_ms = 'NaN' THEN
+		RAISE EXCEPTION 'help: the latency constraint must be a number of milliseconds, not %', coalesce(max_latency_ms::text, 'NULL')
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	p := help_stored_adapted_predictor(predictor);
+	RETURN QUERY
+	SELECT s.arch_idx, s.arch, c.accuracy, s.latency_ms, s.stddev_ms, m.latency_ms
+	FROM help_score(p.name, ARRAY(SELECT c.arch_idx FROM help_accuracy c
+	                              WHERE c.space = p.space AND c.dataset = help_nas.dataset
+	                                AND (help_nas.source IS NULL OR c.source = help_nas.source))) s
+	JOIN help_accuracy c ON c.space = p.space AND c.arch_idx = s.arch_idx AND c.dataset = help_nas.dataset
+	                    AND (help_nas.source IS NULL OR c.source = help_nas.source)
+	LEFT JOIN help_measurements m ON m.device = p.device AND m.space = p.space AND m.arch_idx = s.arch_idx
+	WHERE s.latency_ms <= help_nas.max_latency_ms
+	ORDER BY c.accuracy DESC, s.latency_ms, s.arch_idx
+	LIMIT 1;
+END $$;
+COMMENT ON FUNCTION help_nas(text, float8, text, text) IS
+	'Latency-constrained NAS: the most accurate candidate (help_accuracy rows of the dataset, optionally of one source) whose latency predicted by the adapted predictor is at most max_latency_ms, with its measured latency when stored; no row when none meets it';

@@ -6,7 +6,7 @@
  *	  encodings (fbnet, ofa), width 100, 8 tasks of 10 support + 200 query.
  *
  *	  bench/meta_train_core [--space S] [--episodes N] [--validate-every N]
- *	                        [--seed N] [--first-order]
+ *	                        [--seed N] [--threads N] [--first-order]
  *
  * Latencies are synthetic (a device-specific positive linear cost of the
  * encoding plus an interaction term), so the meta-loss it prints should
@@ -144,7 +144,7 @@ main(int argc, char **argv)
 	HelpSpace	space = HELP_SPACE_NASBENCH201;
 	HelpMetaTrainSpec spec = {
 		.episodes = 20, .tasks_per_episode = 8, .support = 10, .query = 200,
-		.meta_lr = 1e-4, .validate_every = 10, .seed = 1,
+		.meta_lr = 1e-4, .validate_every = 10, .seed = 1, .threads = 1,
 		.meta = {.inner_steps = 2, .z_scale = 0.01, .kl_weight = 0.1, .second_order = 1}
 	};
 	HelpLayout	L;
@@ -171,11 +171,13 @@ main(int argc, char **argv)
 			spec.validate_every = atoi(argv[++i]);
 		else if (strcmp(argv[i], "--seed") == 0 && i + 1 < argc)
 			spec.seed = strtoull(argv[++i], NULL, 10);
+		else if (strcmp(argv[i], "--threads") == 0 && i + 1 < argc)
+			spec.threads = atoi(argv[++i]);
 		else if (strcmp(argv[i], "--first-order") == 0)
 			spec.meta.second_order = 0;
 		else
 		{
-			fprintf(stderr, "usage: %s [--space S] [--episodes N] [--validate-every N] [--seed N] [--first-order]\n",
+			fprintf(stderr, "usage: %s [--space S] [--episodes N] [--validate-every N] [--seed N] [--threads N] [--first-order]\n",
 					argv[0]);
 			return 2;
 		}
@@ -205,8 +207,8 @@ main(int argc, char **argv)
 		fprintf(stderr, "error: %s\n", err.msg);
 		return 1;
 	}
-	printf("space %s second_order %d episodes %d\n", help_space_name(space),
-		   spec.meta.second_order, done);
+	printf("space %s second_order %d threads %d episodes %d\n", help_space_name(space),
+		   spec.meta.second_order, spec.threads, done);
 	printf("seconds_per_episode %.4f\n", (now_seconds() - start) / (done ? done : 1));
 	return 0;
 }

@@ -4,15 +4,19 @@
  *
  * Per episode: draw tasks_per_episode distinct devices; per device, a fresh
  * partial shuffle of its pool gives support (first `support`) and query
- * (next `query`), and z_dim normal draws give the modulator noise; the
- * meta-gradient of each task, weighted 1/tasks, is summed; then one Adam
- * step.  All memory is allocated before the first episode.
+ * (next `query`), and z_dim normal draws give the modulator noise (all
+ * drawn on the calling thread, in task order); each task's meta-gradient
+ * goes to its own buffer, on whichever thread; the buffers are summed in
+ * task order, weighted 1/tasks; then one Adam step.  All memory is
+ * allocated before the first episode.
  */
 #include "meta_train.h"
 
 #include "rng.h"
 
 #include <math.h>
+#include <pthread.h>
+#include <signal.h>
 #include <string.h>
 
 /* PyTorch's Adam defaults. */
@@ -27,24 +31,49 @@ typedef struct AdamMoments
 	float	   *v;
 } AdamMoments;
 
+/* One task of an episode: its data, z noise, and its own gradient. */
+typedef struct TaskSlot
+{
+	float	   *X;				/* support then query encodings */
+	float	   *y;
+	double	   *eps;			/* [z_dim] */
+	HelpMetaTask task;
+	HelpMetaGrad grad;			/* gradient of this task's meta-loss */
+	double		loss;
+} TaskSlot;
+
+struct Trainer;
+
+/* A thread's share of an episode: tasks id, id + threads, ... */
+typedef struct Worker
+{
+	struct Trainer *tr;
+	int			id;
+	HelpMetaWorkspace *mw;
+	const float *theta,
+			   *alpha,
+			   *infer;			/* the weights of the current episode */
+} Worker;
+
 /* Everything an episode needs, allocated once. */
 typedef struct Trainer
 {
 	const HelpLayout *L;
 	const HelpMetaTrainSpec *spec;
 	int			enc_dim;
+	int			threads;
 	HelpRng		rng;
 	int		   *device_order;	/* [n_devices], a partial shuffle per episode */
 	int		   *pool_order;		/* [largest pool] */
-	float	   *X;				/* support then query encodings */
-	float	   *y;
-	double	   *eps;			/* [z_dim] */
-	HelpMetaGrad grad;
+	TaskSlot   *slots;			/* [tasks_per_episode] */
+	Worker	   *workers;		/* [threads] */
+	pthread_t  *thread_ids;		/* [threads], 0 unused */
+	int		   *thread_started; /* [threads] */
+	HelpMetaGrad grad;			/* the episode's gradient */
 	AdamMoments adam_theta,
 				adam_alpha,
 				adam_infer;
 	int			adam_t;			/* steps taken */
-	HelpMetaWorkspace *mw;
 } Trainer;
 
 /* Uniform in [-bound, bound). */
@@ -154,11 +183,37 @@ adam_moments_free(AdamMoments *mom)
 	help_free(mom->v);
 }
 
+/* Zeroed gradient buffers in the layouts of theta, alpha and infer. */
+static void
+meta_grad_alloc(HelpMetaGrad *g, const HelpLayout *L)
+{
+	g->theta = help_alloc(sizeof(float) * L->n_params);
+	g->alpha = help_alloc(sizeof(float) * L->n_params);
+	g->infer = help_alloc(sizeof(float) * L->n_infer);
+}
+
+static void
+meta_grad_free(HelpMetaGrad *g)
+{
+	help_free(g->theta);
+	help_free(g->alpha);
+	help_free(g->infer);
+}
+
+static void
+meta_grad_zero(HelpMetaGrad *g, const HelpLayout *L)
+{
+	memset(g->theta, 0, sizeof(float) * L->n_params);
+	memset(g->alpha, 0, sizeof(float) * L->n_params);
+	memset(g->infer, 0, sizeof(float) * L->n_infer);
+}
+
 static Trainer *
 trainer_create(const HelpLayout *L, const HelpMetaTrainSpec *spec,
 			   const HelpTrainDevice *devices, int n_devices)
 {
 	Trainer    *tr = help_alloc(sizeof(Trainer));
+	int			T = spec->tasks_per_episode;
 	int			rows = spec->support + spec->query;
 	int			largest = 0;
 
@@ -167,36 +222,56 @@ trainer_create(const HelpLayout *L, const HelpMetaTrainSpec *spec,
 	tr->L = L;
 	tr->spec = spec;
 	tr->enc_dim = help_space_encoding_dim(L->space);
+	tr->threads = spec->threads < 1 ? 1 : (spec->threads > T ? T : spec->threads);
 	help_rng_seed(&tr->rng, spec->seed);
 	tr->device_order = help_alloc(sizeof(int) * n_devices);
 	for (int d = 0; d < n_devices; d++)
 		tr->device_order[d] = d;
 	tr->pool_order = help_alloc(sizeof(int) * largest);
-	tr->X = help_alloc(sizeof(float) * rows * tr->enc_dim);
-	tr->y = help_alloc(sizeof(float) * rows);
-	tr->eps = help_alloc(sizeof(double) * L->z_dim);
-	tr->grad.theta = help_alloc(sizeof(float) * L->n_params);
-	tr->grad.alpha = help_alloc(sizeof(float) * L->n_params);
-	tr->grad.infer = help_alloc(sizeof(float) * L->n_infer);
+	tr->slots = help_alloc(sizeof(TaskSlot) * T);
+	for (int t = 0; t < T; t++)
+	{
+		tr->slots[t].X = help_alloc(sizeof(float) * rows * tr->enc_dim);
+		tr->slots[t].y = help_alloc(sizeof(float) * rows);
+		tr->slots[t].eps = help_alloc(sizeof(double) * L->z_dim);
+		meta_grad_alloc(&tr->slots[t].grad, L);
+	}
+	tr->workers = help_alloc(sizeof(Worker) * tr->threads);
+	tr->thread_ids = help_alloc(sizeof(pthread_t) * tr->threads);
+	tr->thread_started = help_alloc(sizeof(int) * tr->threads);
+	for (int w = 0; w < tr->threads; w++)
+	{
+		tr->workers[w].tr = tr;
+		tr->workers[w].id = w;
+		tr->workers[w].mw = help_meta_workspace_create(L, spec->support, spec->query,
+													   spec->meta.inner_steps);
+	}
+	meta_grad_alloc(&tr->grad, L);
 	adam_moments_alloc(&tr->adam_theta, L->n_params);
 	adam_moments_alloc(&tr->adam_alpha, L->n_params);
 	adam_moments_alloc(&tr->adam_infer, L->n_infer);
-	tr->mw = help_meta_workspace_create(L, spec->support, spec->query, spec->meta.inner_steps);
 	return tr;
 }
 
 static void
 trainer_destroy(Trainer *tr)
 {
-	help_meta_workspace_destroy(tr->mw);
+	for (int t = 0; t < tr->spec->tasks_per_episode; t++)
+	{
+		help_free(tr->slots[t].X);
+		help_free(tr->slots[t].y);
+		help_free(tr->slots[t].eps);
+		meta_grad_free(&tr->slots[t].grad);
+	}
+	for (int w = 0; w < tr->threads; w++)
+		help_meta_workspace_destroy(tr->workers[w].mw);
+	help_free(tr->slots);
+	help_free(tr->workers);
+	help_free(tr->thread_ids);
+	help_free(tr->thread_started);
 	help_free(tr->device_order);
 	help_free(tr->pool_order);
-	help_free(tr->X);
-	help_free(tr->y);
-	help_free(tr->eps);
-	help_free(tr->grad.theta);
-	help_free(tr->grad.alpha);
-	help_free(tr->grad.infer);
+	meta_grad_free(&tr->grad);
 	adam_moments_free(&tr->adam_theta);
 	adam_moments_free(&tr->adam_alpha);
 	adam_moments_free(&tr->adam_infer);
@@ -217,9 +292,9 @@ choose_front(HelpRng *rng, int *items, int n, int k)
 	}
 }
 
-/* Draw one device's task: support and query rows from its pool, and z noise. */
+/* Draw one device's task into a slot: support and query rows, and z noise. */
 static void
-draw_task(Trainer *tr, const HelpTrainDevice *dev, HelpMetaTask *task)
+draw_task(Trainer *tr, const HelpTrainDevice *dev, TaskSlot *slot)
 {
 	const HelpMetaTrainSpec *spec = tr->spec;
 	int			rows = spec->support + spec->query;
@@ -231,24 +306,76 @@ draw_task(Trainer *tr, const HelpTrainDevice *dev, HelpMetaTask *task)
 	{
 		int			a = tr->pool_order[r];
 
-		memcpy(tr->X + (size_t) r * tr->enc_dim, dev->X + (size_t) a * tr->enc_dim,
+		memcpy(slot->X + (size_t) r * tr->enc_dim, dev->X + (size_t) a * tr->enc_dim,
 			   sizeof(float) * tr->enc_dim);
-		tr->y[r] = dev->y[a];
+		slot->y[r] = dev->y[a];
 	}
 	for (int k = 0; k < tr->L->z_dim; k++)
-		tr->eps[k] = help_rng_normal(&tr->rng);
-	task->hw = dev->hw;
-	task->support_X = tr->X;
-	task->support_y = tr->y;
-	task->n_support = spec->support;
-	task->query_X = tr->X + (size_t) spec->support * tr->enc_dim;
-	task->query_y = tr->y + spec->support;
-	task->n_query = spec->query;
-	task->eps = tr->eps;
+		slot->eps[k] = help_rng_normal(&tr->rng);
+	slot->task.hw = dev->hw;
+	slot->task.support_X = slot->X;
+	slot->task.support_y = slot->y;
+	slot->task.n_support = spec->support;
+	slot->task.query_X = slot->X + (size_t) spec->support * tr->enc_dim;
+	slot->task.query_y = slot->y + spec->support;
+	slot->task.n_query = spec->query;
+	slot->task.eps = slot->eps;
+}
+
+/* Meta-loss and gradient of one task into its slot. */
+static void
+run_task(Worker *w, TaskSlot *slot)
+{
+	const Trainer *tr = w->tr;
+
+	meta_grad_zero(&slot->grad, tr->L);
+	slot->loss = help_meta_task(tr->L, &tr->spec->meta, w->theta, w->alpha, w->infer,
+								&slot->task, 1.0, &slot->grad, NULL, w->mw);
+}
+
+/* A worker thread: its share of the episode's tasks. */
+static void *
+worker_main(void *arg)
+{
+	Worker	   *w = arg;
+
+	for (int t = w->id; t < w->tr->spec->tasks_per_episode; t += w->tr->threads)
+		run_task(w, &w->tr->slots[t]);
+	return NULL;
 }
 
 /*
- * One episode: the summed meta-gradient of its tasks and an Adam step.
+ * All tasks of the episode on tr->threads threads (the calling one
+ * included).  Workers start with every signal blocked, so that the
+ * server's handlers only ever run on the calling thread; a worker that
+ * cannot be started has its share run here.
+ */
+static void
+run_tasks_threaded(Trainer *tr)
+{
+	pthread_t  *threads = tr->thread_ids;
+	int		   *started = tr->thread_started;
+	sigset_t	all,
+				old;
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	for (int w = 1; w < tr->threads; w++)
+		started[w] = pthread_create(&threads[w], NULL, worker_main, &tr->workers[w]) == 0;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	worker_main(&tr->workers[0]);
+	for (int w = 1; w < tr->threads; w++)
+	{
+		if (started[w])
+			pthread_join(threads[w], NULL);
+		else
+			worker_main(&tr->workers[w]);
+	}
+}
+
+/*
+ * One episode: draw its tasks, compute their meta-gradients, sum them in
+ * task order (so the thread count cannot change a bit), take an Adam step.
  * Returns the episode's meta-loss; *stopped is set when the interrupt hook
  * asked to stop (the weights are then left as they were).
  */
@@ -260,24 +387,48 @@ run_episode(Trainer *tr, const HelpTrainDevice *devices, int n_devices,
 	const HelpLayout *L = tr->L;
 	const HelpMetaTrainSpec *spec = tr->spec;
 	int			T = spec->tasks_per_episode;
+	float		weight = 1.0f / T;
 	double		loss = 0.0;
+	int			(*interrupted) (void *) = hooks ? hooks->interrupted : NULL;
 
-	memset(tr->grad.theta, 0, sizeof(float) * L->n_params);
-	memset(tr->grad.alpha, 0, sizeof(float) * L->n_params);
-	memset(tr->grad.infer, 0, sizeof(float) * L->n_infer);
 	choose_front(&tr->rng, tr->device_order, n_devices, T);
 	for (int t = 0; t < T; t++)
+		draw_task(tr, &devices[tr->device_order[t]], &tr->slots[t]);
+	for (int w = 0; w < tr->threads; w++)
 	{
-		HelpMetaTask task;
-
-		draw_task(tr, &devices[tr->device_order[t]], &task);
-		loss += help_meta_task(L, &spec->meta, theta, alpha, infer, &task, 1.0 / T,
-							   &tr->grad, NULL, tr->mw) / T;
-		if (hooks && hooks->interrupted && hooks->interrupted(hooks->arg))
+		tr->workers[w].theta = theta;
+		tr->workers[w].alpha = alpha;
+		tr->workers[w].infer = infer;
+	}
+	if (tr->threads == 1)
+	{
+		for (int t = 0; t < T && !*stopped; t++)
 		{
-			*stopped = 1;
-			return loss;
+			run_task(&tr->workers[0], &tr->slots[t]);
+			*stopped = interrupted && interrupted(hooks->arg);
 		}
+	}
+	else
+	{
+		run_tasks_threaded(tr);
+		*stopped = interrupted && interrupted(hooks->arg);
+	}
+	if (*stopped)
+		return 0.0;
+
+	meta_grad_zero(&tr->grad, L);
+	for (int t = 0; t < T; t++)
+	{
+		const HelpMetaGrad *g = &tr->slots[t].grad;
+
+		for (size_t i = 0; i < L->n_params; i++)
+		{
+			tr->grad.theta[i] += weight * g->theta[i];
+			tr->grad.alpha[i] += weight * g->alpha[i];
+		}
+		for (size_t i = 0; i < L->n_infer; i++)
+			tr->grad.infer[i] += weight * g->infer[i];
+		loss += tr->slots[t].loss / T;
 	}
 	tr->adam_t++;
 	adam_step(theta, tr->grad.theta, &tr->adam_theta, L->n_params, spec->meta_lr, tr->adam_t);

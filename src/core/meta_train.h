@@ -9,7 +9,9 @@
  * is: a callback receives the weights every validate_every episodes (and
  * after the last) and keeps the best.  Everything random comes from one
  * generator seeded by the spec, so a run repeats exactly for the same
- * devices in the same order (the caller sorts them).
+ * devices in the same order (the caller sorts them), whatever the number of
+ * threads.  Worker threads only compute: they allocate nothing, call no
+ * hook and run with every signal blocked.
  */
 #ifndef HELP_META_TRAIN_H
 #define HELP_META_TRAIN_H
@@ -35,6 +37,8 @@ typedef struct HelpMetaTrainSpec
 	double		meta_lr;		/* 1e-4 (Adam) */
 	int			validate_every; /* 50 */
 	uint64_t	seed;
+	int			threads;		/* 1: tasks run on the calling thread; n > 1:
+								 * on up to n threads, with the same results */
 	HelpMetaSpec meta;			/* inner_steps 2, z_scale 0.01, kl_weight 0.1,
 								 * second_order 1 */
 } HelpMetaTrainSpec;
@@ -48,9 +52,10 @@ typedef int (*HelpValidateFn) (void *arg, int episode, double meta_loss,
 							   const float *infer);
 
 /*
- * Interrupt hook, called after every task (a few milliseconds apart).
- * Returning nonzero stops training; inside PostgreSQL it can simply run
- * CHECK_FOR_INTERRUPTS() and return 0.
+ * Interrupt hook, called on the calling thread after every task, or after
+ * every episode when tasks run on several threads (never while other
+ * threads work, so it may longjmp).  Returning nonzero stops training;
+ * inside PostgreSQL it can simply run CHECK_FOR_INTERRUPTS() and return 0.
  */
 typedef int (*HelpInterruptFn) (void *arg);
 

@@ -688,7 +688,7 @@ log_interrupt(void *arg)
 
 /* A short training run on tiny synthetic devices; returns its status. */
 static HelpStatus
-tiny_training_run(HelpSpace space, int n_devices, int episodes, HookLog *log,
+tiny_training_run(HelpSpace space, int n_devices, int episodes, int threads, HookLog *log,
 				  float **theta_out, float **alpha_out, float **infer_out,
 				  HelpLayout *L, HelpError *err)
 {
@@ -698,7 +698,7 @@ tiny_training_run(HelpSpace space, int n_devices, int episodes, HookLog *log,
 	};
 	HelpMetaTrainSpec spec = {
 		.episodes = episodes, .tasks_per_episode = 3, .support = 4, .query = 9,
-		.meta_lr = 1e-3, .validate_every = 2, .seed = 77,
+		.meta_lr = 1e-3, .validate_every = 2, .seed = 77, .threads = threads,
 		.meta = {.inner_steps = 2, .z_scale = 0.01, .kl_weight = 0.1, .second_order = 1}
 	};
 	HelpMetaTrainHooks hooks = {.validate = log_validation, .interrupted = log_interrupt, .arg = log};
@@ -758,8 +758,8 @@ meta_train_tests(HelpSpace space)
 	int			same,
 				moved = 0;
 
-	check(tiny_training_run(space, 6, 5, &a, &theta_a, &alpha_a, &infer_a, &L, &err) == HELP_OK &&
-		  tiny_training_run(space, 6, 5, &b, &theta_b, &alpha_b, &infer_b, &L, &err) == HELP_OK,
+	check(tiny_training_run(space, 6, 5, 1, &a, &theta_a, &alpha_a, &infer_a, &L, &err) == HELP_OK &&
+		  tiny_training_run(space, 6, 5, 1, &b, &theta_b, &alpha_b, &infer_b, &L, &err) == HELP_OK,
 		  "meta-training runs");
 	same = memcmp(theta_a, theta_b, sizeof(float) * L.n_params) == 0 &&
 		memcmp(alpha_a, alpha_b, sizeof(float) * L.n_params) == 0 &&
@@ -776,13 +776,25 @@ meta_train_tests(HelpSpace space)
 	help_free(alpha_b);
 	help_free(infer_b);
 
-	check(tiny_training_run(space, 6, 5, &stop, &t, &al, &in, &L, &err) == HELP_OK &&
+	check(tiny_training_run(space, 6, 5, 2, &b, &theta_b, &alpha_b, &infer_b, &L, &err) == HELP_OK,
+		  "meta-training runs on two threads");
+	same = memcmp(theta_a, theta_b, sizeof(float) * L.n_params) == 0 &&
+		memcmp(alpha_a, alpha_b, sizeof(float) * L.n_params) == 0 &&
+		memcmp(infer_a, infer_b, sizeof(float) * L.n_infer) == 0;
+	snprintf(what, sizeof(what), "%s meta-training on two threads gives the one-thread weights bit for bit",
+			 help_space_name(space));
+	check(same, what);
+	help_free(theta_b);
+	help_free(alpha_b);
+	help_free(infer_b);
+
+	check(tiny_training_run(space, 6, 5, 1, &stop, &t, &al, &in, &L, &err) == HELP_OK &&
 		  stop.last_episode == 1 && stop.validations == 0,
 		  "an interrupt hook stops training mid-episode");
 	help_free(t);
 	help_free(al);
 	help_free(in);
-	check(tiny_training_run(space, 2, 5, &few, &t, &al, &in, &L, &err) == HELP_ERR_DATA &&
+	check(tiny_training_run(space, 2, 5, 1, &few, &t, &al, &in, &L, &err) == HELP_ERR_DATA &&
 		  strstr(err.msg, "distinct") != NULL,
 		  "too few devices for an episode is an error");
 	help_free(t);

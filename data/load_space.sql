@@ -97,19 +97,22 @@ WITH ins AS (
 	ON CONFLICT DO NOTHING RETURNING 1)
 SELECT count(*) AS load_new_accuracy FROM ins \gset
 
--- the published checkpoint, stored as <space>/published
+-- the published checkpoint, stored as <space>/published (read and parsed
+-- only when not stored yet; its md5 is checked either way)
 \set load_new_predictors 0
 \if :load_has_checkpoint
+\set load_ckpt_md5 `md5sum < "$HELP_LOAD_DIR/$HELP_LOAD_SPACE/help_checkpoint.json" | cut -c1-32`
+SELECT NOT EXISTS (SELECT 1 FROM help_predictors WHERE name = :'space' || '/published') AS load_ckpt_new \gset
+\if :load_ckpt_new
 \set load_ckpt `cat "$HELP_LOAD_DIR/$HELP_LOAD_SPACE/help_checkpoint.json"`
-SELECT md5(:'load_ckpt') AS load_ckpt_md5 \gset
 WITH ins AS (
 	INSERT INTO help_predictors (name, space, predictor, provenance)
-	SELECT :'space' || '/published', :'space', help_predictor_from_checkpoint(:'load_ckpt'::jsonb),
-	       jsonb_build_object('source', 'help_checkpoint.json', 'space', :'space', 'md5', :'load_ckpt_md5')
-	WHERE NOT EXISTS (SELECT 1 FROM help_predictors WHERE name = :'space' || '/published')
+	VALUES (:'space' || '/published', :'space', help_predictor_from_checkpoint(:'load_ckpt'::jsonb),
+	        jsonb_build_object('source', 'help_checkpoint.json', 'space', :'space', 'md5', :'load_ckpt_md5'))
 	RETURNING 1)
 SELECT count(*) AS load_new_predictors FROM ins \gset
 \unset load_ckpt
+\endif
 \else
 \set load_ckpt_md5 ''
 \endif

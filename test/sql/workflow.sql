@@ -81,6 +81,9 @@ SELECT before = pg_temp.fingerprint() AS second_load_changes_nothing FROM fp;
 \! psql -X -q -v data=test/results/wf_bad -f data/load.sql 2>&1 | sed -e 's/^psql:[^ ]* //'
 \! rm -rf test/results/wf_bad && cp -r test/results/wf_data test/results/wf_bad && sed -i '1s/.*/device,arch,latency_ms/' test/results/wf_bad/nasbench201/latency.csv
 \! psql -X -q -v data=test/results/wf_bad -f data/load.sql 2>&1 | sed -e 's/^psql:[^ ]* //'
+-- (a changed checkpoint: nasbench201 loads, adding nothing; fbnet is refused)
+\! rm -rf test/results/wf_bad && cp -r test/results/wf_data test/results/wf_bad && rm test/results/wf_bad/fbnet/help_checkpoint.json && sed -e 's/"data"/"data" /' "$HELP_DATA/fbnet/help_checkpoint.json" > test/results/wf_bad/fbnet/help_checkpoint.json
+\! psql -X -q -v data=test/results/wf_bad -f data/load.sql 2>&1 | sed -e 's/^psql:[^ ]* //'
 SELECT before = pg_temp.fingerprint() AS refused_loads_change_nothing FROM fp;
 
 -- the tables reject impossible rows

@@ -72,6 +72,7 @@ test: core_test
 	$(MAKE) installcheck
 	$(MAKE) prove
 
-# Seconds per meta-training episode of the core on synthetic data (no server).
-bench/meta_train_core: bench/meta_train_core.c $(CORE_SRCS) src/core/*.h
-	$(CC) $(OPTFLAGS) $(WARNFLAGS) -Isrc/core $(BLAS_CFLAGS) -o $@ bench/meta_train_core.c $(CORE_SRCS) $(BLAS_LIBS) -lm
+# Seconds per meta-training episode of the core, on synthetic devices or on
+# the shared data folder with valid Spearman (--data DIR); no server needed.
+bench/meta_train_core: bench/meta_train_core.c bench/help_data.c bench/help_data.h $(CORE_SRCS) src/core/*.h
+	$(CC) $(OPTFLAGS) $(WARNFLAGS) -Isrc/core $(BLAS_CFLAGS) -o $@ bench/meta_train_core.c bench/help_data.c $(CORE_SRCS) $(BLAS_LIBS) -lm

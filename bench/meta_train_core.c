@@ -11,7 +11,9 @@
  * Latencies are synthetic (a device-specific positive linear cost of the
  * encoding plus an interaction term), so the meta-loss it prints should
  * fall; the figure that matters is seconds_per_episode, single-threaded
- * OpenBLAS as inside one PostgreSQL backend.
+ * OpenBLAS as inside one PostgreSQL backend (cpu_seconds_per_episode sums
+ * the CPU time of all threads, a steadier figure when others share the
+ * machine).
  */
 #include <cblas.h>
 #include <math.h>
@@ -20,19 +22,29 @@
 #include <string.h>
 #include <time.h>
 
+#include "adapt.h"
 #include "encode.h"
+#include "help_data.h"
+#include "rank.h"
 #include "meta_train.h"
 #include "rng.h"
 
-#define N_DEVICES 18
+#define N_DEVICES 18			/* synthetic devices; at most this many real ones */
+
+/* Seconds on a clock: CLOCK_MONOTONIC (wall) or CLOCK_PROCESS_CPUTIME_ID. */
+static double
+clock_seconds(clockid_t clock)
+{
+	struct timespec ts;
+
+	clock_gettime(clock, &ts);
+	return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
 
 static double
 now_seconds(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec * 1e-9;
+	return clock_seconds(CLOCK_MONOTONIC);
 }
 
 /* A random architecture of the space, encoded. */
@@ -126,16 +138,119 @@ make_devices(HelpSpace space, HelpRng *rng, int pool, float *X, float *Y,
 	free(own);
 }
 
-/* Print the running meta-loss at each validation point. */
+/* The state of a run that its validation hook sees. */
+typedef struct Run
+{
+	const HelpLayout *L;
+	double		start;
+	double		validation_seconds; /* spent inside the hook */
+	const HelpData *data;		/* NULL for synthetic devices */
+	const HelpMetaTrainSpec *spec;
+	double		best;			/* best mean valid Spearman */
+	int			best_episode;
+} Run;
+
+/* Spearman of one valid device, adapted on 10 fixed random support architectures. */
+static double
+valid_spearman(const Run *run, const DataDevice *dev, int device_no, const float *theta,
+			   const float *alpha, const float *infer)
+{
+	HelpAdaptSpec aspec = {
+		.steps = run->spec->meta.inner_steps, .mc_samples = 10, .seed = 1000 + device_no,
+		.z_scale = run->spec->meta.z_scale, .range_lo = dev->lo_ms, .range_hi = dev->hi_ms
+	};
+	int			dim = help_space_encoding_dim(run->L->space);
+	int		   *order = malloc(sizeof(int) * dev->n_train);
+	float		X[10 * HELP_NB201_ENC_DIM];
+	double		ms[10];
+	double	   *pred = malloc(sizeof(double) * dev->n_query);
+	HelpPair   *pairs = malloc(sizeof(HelpPair) * dev->n_query);
+	HelpRng		rng;
+	HelpError	err;
+	HelpAdapted *ad;
+	double		rho = NAN;
+
+	help_rng_seed(&rng, 1000 + device_no);
+	for (int i = 0; i < dev->n_train; i++)
+		order[i] = i;
+	help_rng_shuffle(&rng, order, dev->n_train);
+	for (int i = 0; i < 10; i++)
+	{
+		memcpy(X + i * dim, dev->train_X + (size_t) order[i] * dim, sizeof(float) * dim);
+		ms[i] = dev->train_ms[order[i]];
+	}
+	ad = help_adapt(run->L, theta, alpha, infer, dev->hw, X, ms, 10, &aspec, &err);
+	if (ad)
+	{
+		help_adapted_predict_ms(ad, dev->query_X, dev->n_query, NULL, pred, NULL);
+		for (int i = 0; i < dev->n_query; i++)
+		{
+			pairs[i].x = pred[i];
+			pairs[i].y = dev->query_ms[i];
+		}
+		rho = help_spearman(pairs, dev->n_query);
+		help_adapted_destroy(ad);
+	}
+	free(order);
+	free(pred);
+	free(pairs);
+	return rho;
+}
+
+/* Print the running meta-loss, and on real data the valid Spearman. */
 static int
 report(void *arg, int episode, double meta_loss, const float *theta,
 	   const float *alpha, const float *infer)
 {
-	double		start = *(double *) arg;
+	Run		   *run = arg;
+	double		t0 = now_seconds();
+	double		sum = 0.0;
+	int			n = 0;
 
-	printf("episode %d meta_loss %.5f elapsed %.2f\n", episode, meta_loss,
-		   now_seconds() - start);
+	printf("episode %d meta_loss %.5f elapsed %.2f", episode, meta_loss, t0 - run->start);
+	for (int d = 0; run->data && d < run->data->n_devices; d++)
+	{
+		const DataDevice *dev = &run->data->devices[d];
+		double		rho;
+
+		if (strcmp(dev->split, "meta_valid") != 0)
+			continue;
+		rho = valid_spearman(run, dev, d, theta, alpha, infer);
+		printf(" %s %.3f", dev->name, rho);
+		sum += rho;
+		n++;
+	}
+	if (n > 0)
+	{
+		printf(" mean %.4f", sum / n);
+		if (sum / n > run->best)
+		{
+			run->best = sum / n;
+			run->best_episode = episode;
+		}
+	}
+	printf("\n");
+	fflush(stdout);
+	run->validation_seconds += now_seconds() - t0;
 	return 0;
+}
+
+/* The meta_train devices of a data folder as training devices; returns their count. */
+static int
+training_devices(const HelpData *data, HelpTrainDevice *devices, int max)
+{
+	int			n = 0;
+
+	for (int d = 0; d < data->n_devices && n < max; d++)
+		if (strcmp(data->devices[d].split, "meta_train") == 0)
+		{
+			memcpy(devices[n].hw, data->devices[d].hw, sizeof(devices[n].hw));
+			devices[n].n = data->devices[d].n_train;
+			devices[n].X = data->devices[d].train_X;
+			devices[n].y = data->devices[d].train_y;
+			n++;
+		}
+	return n;
 }
 
 int
@@ -143,28 +258,33 @@ main(int argc, char **argv)
 {
 	HelpSpace	space = HELP_SPACE_NASBENCH201;
 	HelpMetaTrainSpec spec = {
-		.episodes = 20, .tasks_per_episode = 8, .support = 10, .query = 200,
-		.meta_lr = 1e-4, .validate_every = 10, .seed = 1, .threads = 1,
+		.episodes = -1, .tasks_per_episode = 8, .support = 10, .query = 200,
+		.meta_lr = 1e-4, .validate_every = -1, .seed = 1, .threads = 1,
 		.meta = {.inner_steps = 2, .z_scale = 0.01, .kl_weight = 0.1, .second_order = 1}
 	};
 	HelpLayout	L;
 	HelpTrainDevice devices[N_DEVICES];
 	HelpMetaTrainHooks hooks = {.validate = report};
+	HelpData	data;
+	Run			run = {.best = -2.0};
 	HelpRng		rng;
 	HelpError	err;
-	float	   *X,
-			   *Y,
-			   *theta,
+	const char *data_dir = NULL;
+	char		errbuf[256];
+	float	   *theta,
 			   *alpha,
 			   *infer;
-	int			pool,
+	int			n_devices,
 				done;
-	double		start;
+	double		cpu_start,
+				train_seconds;
 
 	for (int i = 1; i < argc; i++)
 	{
 		if (strcmp(argv[i], "--space") == 0 && i + 1 < argc)
 			space = (HelpSpace) help_space_from_name(argv[++i]);
+		else if (strcmp(argv[i], "--data") == 0 && i + 1 < argc)
+			data_dir = argv[++i];
 		else if (strcmp(argv[i], "--episodes") == 0 && i + 1 < argc)
 			spec.episodes = atoi(argv[++i]);
 		else if (strcmp(argv[i], "--validate-every") == 0 && i + 1 < argc)
@@ -177,7 +297,7 @@ main(int argc, char **argv)
 			spec.meta.second_order = 0;
 		else
 		{
-			fprintf(stderr, "usage: %s [--space S] [--episodes N] [--validate-every N] [--seed N] [--threads N] [--first-order]\n",
+			fprintf(stderr, "usage: %s [--space S] [--data DIR] [--episodes N] [--validate-every N] [--seed N] [--threads N] [--first-order]\n",
 					argv[0]);
 			return 2;
 		}
@@ -189,26 +309,63 @@ main(int argc, char **argv)
 	}
 	openblas_set_num_threads(1);
 	help_layout_init(&L, space, 100);
-	pool = space == HELP_SPACE_NASBENCH201 ? 720 : 3200;
-	X = malloc(sizeof(float) * pool * help_space_encoding_dim(space));
-	Y = malloc(sizeof(float) * pool * N_DEVICES);
-	help_rng_seed(&rng, 12345);
-	make_devices(space, &rng, pool, X, Y, devices);
+	if (data_dir)
+	{
+		if (help_data_load(data_dir, space, space == HELP_SPACE_NASBENCH201 ? 900 : 4000,
+						   1000, &data, errbuf, sizeof(errbuf)) != 0)
+		{
+			fprintf(stderr, "error: %s\n", errbuf);
+			return 1;
+		}
+		n_devices = training_devices(&data, devices, N_DEVICES);
+		run.data = &data;
+		if (spec.episodes < 0)
+			spec.episodes = space == HELP_SPACE_NASBENCH201 ? 2000 : 4000;
+		if (spec.validate_every < 0)
+			spec.validate_every = 50;
+	}
+	else
+	{
+		int			pool = space == HELP_SPACE_NASBENCH201 ? 720 : 3200;
+		float	   *X = malloc(sizeof(float) * pool * help_space_encoding_dim(space));
+		float	   *Y = malloc(sizeof(float) * pool * N_DEVICES);
+
+		help_rng_seed(&rng, 12345);
+		make_devices(space, &rng, pool, X, Y, devices);
+		n_devices = N_DEVICES;
+		if (spec.episodes < 0)
+			spec.episodes = 20;
+		if (spec.validate_every < 0)
+			spec.validate_every = 10;
+	}
 	theta = help_alloc(sizeof(float) * L.n_params);
 	alpha = help_alloc(sizeof(float) * L.n_params);
 	infer = help_alloc(sizeof(float) * L.n_infer);
 	help_meta_init(&L, spec.seed, 1e-3, theta, alpha, infer);
 
-	start = now_seconds();
-	hooks.arg = &start;
-	if (help_meta_train_run(&L, &spec, devices, N_DEVICES, theta, alpha, infer,
+	run.L = &L;
+	run.spec = &spec;
+	run.start = now_seconds();
+	cpu_start = clock_seconds(CLOCK_PROCESS_CPUTIME_ID);
+	hooks.arg = &run;
+	if (help_meta_train_run(&L, &spec, devices, n_devices, theta, alpha, infer,
 							&hooks, &done, &err) != HELP_OK)
 	{
 		fprintf(stderr, "error: %s\n", err.msg);
 		return 1;
 	}
+	train_seconds = now_seconds() - run.start;
 	printf("space %s second_order %d threads %d episodes %d\n", help_space_name(space),
 		   spec.meta.second_order, spec.threads, done);
-	printf("seconds_per_episode %.4f\n", (now_seconds() - start) / (done ? done : 1));
+	if (run.data)
+		printf("best_valid_spearman %.4f at episode %d\n", run.best, run.best_episode);
+	printf("train_seconds %.2f (validations %.2f)\n", train_seconds, run.validation_seconds);
+	/* validations excluded: they are the caller's, not the episode's */
+	printf("seconds_per_episode %.4f\n",
+		   (train_seconds - run.validation_seconds) / (done ? done : 1));
+	/* CPU time of all threads: steadier than wall time on a shared machine */
+	printf("cpu_seconds_per_episode %.4f\n",
+		   (clock_seconds(CLOCK_PROCESS_CPUTIME_ID) - cpu_start - run.validation_seconds) /
+		   (done ? done : 1));
 	return 0;
 }

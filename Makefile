@@ -59,7 +59,7 @@ core_test: test/core/core_test.c $(CORE_SRCS) src/core/*.h
 #   make demo [DATA=../shared/data/help] [DEVICE=gold_6240] [CONSTRAINTS=8,11,14]
 .PHONY: demo
 demo:
-	demo/run.sh
+	@demo/run.sh
 
 # Everything: core unit tests, pg_regress, pgTAP.  Needs a running server
 # (PGHOST/PGPORT etc.), which `make test` inside pg_virtualenv provides.

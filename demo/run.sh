@@ -34,8 +34,22 @@ if [ -z "${HELP_DEMO_INSIDE:-}" ]; then
 		echo "demo: DEVICE must be a device name such as gold_6240 (got '$DEVICE')" >&2
 		exit 1
 	fi
+	if [ ! -f "$DATA/nasbench201/latency.csv" ]; then
+		echo "demo: $DATA has no nasbench201/latency.csv" >&2
+		exit 1
+	fi
+	if ! grep -q "^$DEVICE," "$DATA/nasbench201/latency.csv"; then
+		echo "demo: no NAS-Bench-201 measurements of $DEVICE in $DATA (held back, or misspelt); measured devices:" >&2
+		tail -n +2 "$DATA/nasbench201/latency.csv" | cut -d, -f1 | sort -u | tr '\n' ' ' >&2
+		echo >&2
+		exit 1
+	fi
 	if ! command -v pg_virtualenv > /dev/null; then
 		echo "demo: pg_virtualenv not found (apt-get install postgresql-common)" >&2
+		exit 1
+	fi
+	if [ "$(id -u)" = 0 ] && [ -d /etc/postgresql/15/regress ]; then
+		echo "demo: another pg_virtualenv run (make test?) holds the 15/regress cluster; retry when it ends" >&2
 		exit 1
 	fi
 	export HELP_DEMO_INSIDE=1 HELP_DEMO_START=$(now)

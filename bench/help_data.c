@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "encode.h"
+#include "pool.h"
 
 #define LINE_MAX_LEN 4096
 
@@ -158,55 +159,32 @@ read_measurements(const char *dir, HelpSpace space, RawData *raw, char *errbuf, 
 	return 0;
 }
 
-/* Sort key for trimming: latency, then index. */
-typedef struct Measured
-{
-	double		ms;
-	int			idx;
-} Measured;
-
-static int
-compare_measured(const void *a, const void *b)
-{
-	const Measured *x = a,
-			   *y = b;
-
-	if (x->ms != y->ms)
-		return x->ms < y->ms ? -1 : 1;
-	return x->idx - y->idx;
-}
-
-static int
-compare_ints(const void *a, const void *b)
-{
-	return *(const int *) a - *(const int *) b;
-}
-
 /*
- * The trimmed pool [first, first + size) of a device: measured indices
- * sorted by latency, middle 80 % kept.  Returns their count; idx gets them
- * in index order.
+ * The trimmed pool [first, first + size) of a device's measurements;
+ * returns its count, idx gets the architecture indices in index order.
  */
 static int
 trimmed_pool(const double *ms, int first, int size, int n_archs, int *idx)
 {
-	Measured   *m = malloc(sizeof(Measured) * size);
+	int		   *measured = malloc(sizeof(int) * size);
+	double	   *latency = malloc(sizeof(double) * size);
+	int		   *keep = malloc(sizeof(int) * size);
 	int			n = 0,
-				kept = 0;
+				kept;
 
 	for (int a = first; a < first + size && a < n_archs; a++)
 		if (isfinite(ms[a]))
 		{
-			m[n].ms = ms[a];
-			m[n].idx = a;
+			measured[n] = a;
+			latency[n] = ms[a];
 			n++;
 		}
-	qsort(m, n, sizeof(Measured), compare_measured);
-	for (int i = (int) floor(0.1 * n); i < (int) floor(0.9 * n); i++)
-		idx[kept++] = m[i].idx;
-	free(m);
-	/* back to index order, so the pool does not depend on latency ties */
-	qsort(idx, kept, sizeof(int), compare_ints);
+	kept = help_trim_pool(measured, latency, n, keep);
+	for (int i = 0; i < kept; i++)
+		idx[i] = measured[keep[i]];
+	free(measured);
+	free(latency);
+	free(keep);
 	return kept;
 }
 
@@ -217,26 +195,19 @@ prepare_device(const RawData *raw, int d, int dim, int train_pool, int query_poo
 {
 	const double *ms = raw->ms + (size_t) d * raw->n_archs;
 	int		   *query_idx = malloc(sizeof(int) * query_pool);
-	double		ref_lo = INFINITY,
-				ref_hi = -INFINITY;
+	double		ref_ms[HELP_HW_DIM];
+	HelpError	err;
 
 	snprintf(out->name, sizeof(out->name), "%s", raw->names[d]);
 	snprintf(out->split, sizeof(out->split), "%s", raw->splits[d]);
 	for (int i = 0; i < HELP_HW_DIM; i++)
+		ref_ms[i] = ms[raw->ref[i]];
+	if (help_hw_embedding(ref_ms, out->hw, &err) != HELP_OK)
 	{
-		double		v = ms[raw->ref[i]];
-
-		if (!isfinite(v))
-		{
-			snprintf(errbuf, errlen, "device %s lacks reference architecture %d", out->name, raw->ref[i]);
-			free(query_idx);
-			return -1;
-		}
-		ref_lo = fmin(ref_lo, v);
-		ref_hi = fmax(ref_hi, v);
+		snprintf(errbuf, errlen, "device %s: %s", out->name, err.msg);
+		free(query_idx);
+		return -1;
 	}
-	for (int i = 0; i < HELP_HW_DIM; i++)
-		out->hw[i] = (float) ((ms[raw->ref[i]] - ref_lo) / (ref_hi - ref_lo));
 
 	out->train_idx = malloc(sizeof(int) * train_pool);
 	out->n_train = trimmed_pool(ms, 0, train_pool, raw->n_archs, out->train_idx);

@@ -17,6 +17,7 @@
 #include "meta_grad.h"
 #include "meta_train.h"
 #include "modulator.h"
+#include "pool.h"
 #include "model.h"
 #include "rank.h"
 #include "rng.h"
@@ -202,6 +203,36 @@ encoder_tests(void)
 		  v[60 + 7] == 0 && v[120 + 8] == 1, "ofa one-hots and absent blocks");
 	ks[0] = 4;
 	check(help_encode_ofa(ks, e, d, 160, v, &err) == HELP_ERR_RANGE, "ofa bad kernel");
+}
+
+/* Section 1 trimming and hardware embedding on hand-made cases. */
+static void
+pool_tests(void)
+{
+	/* 12 measurements, the later the faster */
+	int			idx[12] = {50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61};
+	double		ms[12];
+	int			keep[12];
+	double		ref[HELP_HW_DIM] = {2, 4, 6, 3, 2, 10, 5, 7, 8, 9};
+	double		flat[HELP_HW_DIM] = {3, 3, 3, 3, 3, 3, 3, 3, 3, 3};
+	float		hw[HELP_HW_DIM];
+	HelpError	err;
+	int			n,
+				ok = 1;
+
+	for (int i = 0; i < 12; i++)
+		ms[i] = 100.0 - i;
+	/*
+	 * sorted positions floor(1.2) = 1 .. floor(10.8) - 1 = 9 kept: drops the
+	 * fastest (position 11) and the two slowest (positions 0 and 1)
+	 */
+	n = help_trim_pool(idx, ms, 12, keep);
+	for (int i = 0; i < n; i++)
+		ok &= keep[i] == i + 2;
+	check(n == 9 && ok, "trimming keeps the middle 80% in index order");
+	check(help_hw_embedding(ref, hw, &err) == HELP_OK && hw[0] == 0.0f && hw[5] == 1.0f &&
+		  fabsf(hw[1] - 0.25f) < 1e-7f, "hardware embedding is min-max scaled");
+	check(help_hw_embedding(flat, hw, &err) == HELP_ERR_DATA, "equal reference latencies are refused");
 }
 
 /* Rank correlations against values worked out by hand. */
@@ -820,6 +851,7 @@ main(void)
 		meta_train_tests((HelpSpace) space);
 	}
 	encoder_tests();
+	pool_tests();
 	rank_tests();
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;

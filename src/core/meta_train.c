@@ -389,7 +389,7 @@ run_episode(Trainer *tr, const HelpTrainDevice *devices, int n_devices,
 	int			T = spec->tasks_per_episode;
 	float		weight = 1.0f / T;
 	double		loss = 0.0;
-	int			(*interrupted) (void *) = hooks ? hooks->interrupted : NULL;
+	HelpInterruptFn interrupted = hooks ? hooks->interrupted : NULL;
 
 	choose_front(&tr->rng, tr->device_order, n_devices, T);
 	for (int t = 0; t < T; t++)

@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "adapt.h"
 #include "encode.h"
@@ -138,6 +139,23 @@ make_devices(HelpSpace space, HelpRng *rng, int pool, float *X, float *Y,
 	free(own);
 }
 
+/* Resident set size in MB (from /proc/self/statm), or -1. */
+static double
+resident_mb(void)
+{
+	long		pages_total,
+				pages_resident = -1;
+	FILE	   *f = fopen("/proc/self/statm", "r");
+
+	if (f)
+	{
+		if (fscanf(f, "%ld %ld", &pages_total, &pages_resident) != 2)
+			pages_resident = -1;
+		fclose(f);
+	}
+	return pages_resident < 0 ? -1.0 : pages_resident * (sysconf(_SC_PAGESIZE) / 1048576.0);
+}
+
 /* The state of a run that its validation hook sees. */
 typedef struct Run
 {
@@ -207,7 +225,8 @@ report(void *arg, int episode, double meta_loss, const float *theta,
 	double		sum = 0.0;
 	int			n = 0;
 
-	printf("episode %d meta_loss %.5f elapsed %.2f", episode, meta_loss, t0 - run->start);
+	printf("episode %d meta_loss %.5f elapsed %.2f rss_mb %.1f", episode, meta_loss,
+		   t0 - run->start, resident_mb());
 	for (int d = 0; run->data && d < run->data->n_devices; d++)
 	{
 		const DataDevice *dev = &run->data->devices[d];

@@ -38,8 +38,44 @@ BEGIN
     FROM (SELECT * FROM pool_t WHERE pool = 'train'
           ORDER BY md5(seed || ':' || arch_idx) LIMIT 10) s
     JOIN bench_arch a USING (arch_idx);
-    SELECT help_spearman(help_predict_latency(adapted, a.enc), q.latency_ms) INTO spearman
-    FROM pool_t q JOIN bench_arch a USING (arch_idx) WHERE q.pool = 'query';
+    SELECT help_spearman(pred_ms, latency_ms) INTO spearman
+    FROM (SELECT help_predict_batch(adapted, a.enc) OVER () AS pred_ms, q.latency_ms
+          FROM pool_t q JOIN bench_arch a USING (arch_idx) WHERE q.pool = 'query') s;
     ms := extract(epoch FROM clock_timestamp() - t0) * 1000;
+    RETURN NEXT;
+END $$;
+
+-- Scoring a whole space: adapt to dev (seed 1), then time one query that
+-- predicts every architecture, with the batched window function and with
+-- the per-row function.  Returns the median of reps runs of each, in ms.
+CREATE FUNCTION bench_score_all(dev text, train_pool int, reps int)
+RETURNS TABLE (batch_ms float8, per_row_ms float8, n_archs bigint) LANGUAGE plpgsql AS $$
+DECLARE
+    adapted help_predictor;
+    t0 timestamptz;
+    batch_runs float8[] := '{}';
+    row_runs float8[] := '{}';
+    total float8;
+BEGIN
+    PERFORM bench_eval(dev, 1, train_pool, 1000);
+    SELECT help_adapt((SELECT p FROM bench_predictor),
+                      (SELECT help_embed_device(r.position, l.latency_ms)
+                       FROM bench_reference r JOIN bench_latency l USING (arch_idx)
+                       WHERE l.device = dev),
+                      a.enc, s.latency_ms, '{"seed": 1}') INTO adapted
+    FROM (SELECT * FROM pool_t WHERE pool = 'train' ORDER BY md5('1:' || arch_idx) LIMIT 10) s
+    JOIN bench_arch a USING (arch_idx);
+    SELECT count(*) INTO n_archs FROM bench_arch;
+    FOR i IN 1..reps LOOP
+        t0 := clock_timestamp();
+        SELECT sum(ms) INTO total
+        FROM (SELECT help_predict_batch(adapted, enc) OVER () AS ms FROM bench_arch) s;
+        batch_runs := batch_runs || extract(epoch FROM clock_timestamp() - t0) * 1000;
+        t0 := clock_timestamp();
+        SELECT sum(help_predict_latency(adapted, enc)) INTO total FROM bench_arch;
+        row_runs := row_runs || extract(epoch FROM clock_timestamp() - t0) * 1000;
+    END LOOP;
+    SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY x) INTO batch_ms FROM unnest(batch_runs) x;
+    SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY x) INTO per_row_ms FROM unnest(row_runs) x;
     RETURN NEXT;
 END $$;

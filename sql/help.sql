@@ -88,7 +88,7 @@ CREATE AGGREGATE help_adapt(predictor help_predictor, hw_embedding real[], arch 
 	FINALFUNC = help_adapt_finalfn
 );
 COMMENT ON AGGREGATE help_adapt(help_predictor, real[], real[], float8, jsonb) IS
-	'Adapt a meta-trained predictor to a device; options {"steps", "mc_samples", "seed"}';
+	'Adapt a meta-trained predictor to a device; options {"steps", "mc_samples", "seed", "latency_range"}';
 
 -- Prediction -----------------------------------------------------------------
 
@@ -111,6 +111,28 @@ CREATE FUNCTION help_predict_latency_stddev(predictor help_predictor, arch text)
 	AS 'MODULE_PATHNAME', 'help_predict_latency_stddev_text' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION help_predict_latency_stddev(help_predictor, text) IS
 	'Spread (ms) of the prediction of an architecture in native notation';
+
+-- Batched prediction: window functions that score a partition at once ------
+
+CREATE FUNCTION help_predict_batch(predictor help_predictor, arch real[]) RETURNS float8
+	AS 'MODULE_PATHNAME', 'help_predict_batch' LANGUAGE C WINDOW IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION help_predict_batch(help_predictor, real[]) IS
+	'Window function: help_predict_latency for every row of the partition, scored in batches (one predictor per partition)';
+
+CREATE FUNCTION help_predict_batch(predictor help_predictor, arch text) RETURNS float8
+	AS 'MODULE_PATHNAME', 'help_predict_batch' LANGUAGE C WINDOW IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION help_predict_batch(help_predictor, text) IS
+	'Window function: help_predict_latency of architectures in native notation, scored in batches';
+
+CREATE FUNCTION help_predict_batch_stddev(predictor help_predictor, arch real[]) RETURNS float8
+	AS 'MODULE_PATHNAME', 'help_predict_batch_stddev' LANGUAGE C WINDOW IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION help_predict_batch_stddev(help_predictor, real[]) IS
+	'Window function: help_predict_latency_stddev for every row of the partition, scored in batches';
+
+CREATE FUNCTION help_predict_batch_stddev(predictor help_predictor, arch text) RETURNS float8
+	AS 'MODULE_PATHNAME', 'help_predict_batch_stddev' LANGUAGE C WINDOW IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION help_predict_batch_stddev(help_predictor, text) IS
+	'Window function: help_predict_latency_stddev of architectures in native notation, scored in batches';
 
 -- Rank correlation -----------------------------------------------------------
 

@@ -200,7 +200,7 @@ adapted_provenance(HelpPredictor *base, const HelpAdaptSpec *spec, int n)
 		appendStringInfo(&s, "\"latency_range\": [%.17g, %.17g], ",
 						 spec->range_lo, spec->range_hi);
 	appendStringInfo(&s, "\"base\": %s}", v.meta);
-	return s.data;
+	return help_json_canonical(s.data);
 }
 
 /* help_adapt final: sort the support set, adapt once to check it, store it. */

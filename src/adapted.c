@@ -1,35 +1,140 @@
 /*
  * adapted.c
  *	  Rebuilding the adapted state (one parameter vector per draw and the
- *	  millisecond map) from what an adapted help_predictor stores.
+ *	  millisecond map) from what an adapted help_predictor stores, with a
+ *	  small per-backend cache.
+ *
+ * An adapted help_predictor stores its support set, not its adapted
+ * weights, so every query that predicts with it adapts again (tens of ms).
+ * The usual sequence, adapt and then predict in the same session, would
+ * adapt twice.  The backend therefore keeps the last few adapted states,
+ * keyed by the predictor's full contents (compared byte for byte), in
+ * TopMemoryContext, within HELP_ADAPTED_CACHE_BYTES.
  */
 #include "help.h"
 
 #include "adapt.h"
+#include "utils/memutils.h"
+
+#define HELP_ADAPTED_CACHE_ENTRIES 4
+#define HELP_ADAPTED_CACHE_BYTES (64 * 1024 * 1024)
+
+typedef struct AdaptedCacheEntry
+{
+	MemoryContext cxt;			/* owns key and adapted; NULL when empty */
+	HelpPredictor *key;
+	HelpLayout	layout;			/* what adapted refers to */
+	HelpAdapted *adapted;		/* without workspace: copied from, not used */
+	Size		bytes;
+	uint64		last_used;
+} AdaptedCacheEntry;
+
+static AdaptedCacheEntry cache[HELP_ADAPTED_CACHE_ENTRIES];
+static uint64 cache_clock;
+
+/* The cached adapted state of p, or NULL. */
+static AdaptedCacheEntry *
+cache_lookup(HelpPredictor *p)
+{
+	for (int i = 0; i < HELP_ADAPTED_CACHE_ENTRIES; i++)
+	{
+		AdaptedCacheEntry *e = &cache[i];
+
+		if (e->cxt != NULL && VARSIZE(e->key) == VARSIZE(p) &&
+			e->key->fingerprint == p->fingerprint &&
+			memcmp(e->key, p, VARSIZE(p)) == 0)
+		{
+			e->last_used = ++cache_clock;
+			return e;
+		}
+	}
+	return NULL;
+}
+
+/* Empty an entry. */
+static void
+cache_evict(AdaptedCacheEntry *e)
+{
+	if (e->cxt != NULL)
+		MemoryContextDelete(e->cxt);
+	memset(e, 0, sizeof(*e));
+}
+
+/* Keep a copy of ad for p, evicting the least recently used entries. */
+static void
+cache_insert(HelpPredictor *p, const HelpAdapted *ad)
+{
+	Size		bytes = VARSIZE(p) +
+		sizeof(float) * ad->layout->n_params * (Size) ad->n_draws;
+	Size		total = 0;
+	AdaptedCacheEntry *slot = NULL;
+	MemoryContext old;
+
+	if (bytes > HELP_ADAPTED_CACHE_BYTES)
+		return;
+	for (int i = 0; i < HELP_ADAPTED_CACHE_ENTRIES; i++)
+		total += cache[i].bytes;
+	for (;;)
+	{
+		AdaptedCacheEntry *lru = NULL;
+
+		slot = NULL;
+		for (int i = 0; i < HELP_ADAPTED_CACHE_ENTRIES; i++)
+		{
+			if (cache[i].cxt == NULL)
+				slot = slot ? slot : &cache[i];
+			else if (lru == NULL || cache[i].last_used < lru->last_used)
+				lru = &cache[i];
+		}
+		if (slot != NULL && total + bytes <= HELP_ADAPTED_CACHE_BYTES)
+			break;
+		total -= lru->bytes;
+		cache_evict(lru);
+	}
+
+	slot->cxt = AllocSetContextCreate(TopMemoryContext, "help adapted cache entry",
+									  ALLOCSET_DEFAULT_SIZES);
+	old = MemoryContextSwitchTo(slot->cxt);
+	slot->key = palloc(VARSIZE(p));
+	memcpy(slot->key, p, VARSIZE(p));
+	slot->layout = *ad->layout;
+	slot->adapted = help_adapted_copy(ad, &slot->layout, false);
+	MemoryContextSwitchTo(old);
+	slot->bytes = bytes;
+	slot->last_used = ++cache_clock;
+}
 
 /*
- * Run the adaptation recorded in p (viewed through view) in the current
- * memory context.  Returns NULL with err set if the support set cannot
- * define the millisecond map.
+ * The adaptation recorded in p (viewed through view), in the current
+ * memory context: a copy of the cached state when this backend has adapted
+ * the same predictor before, otherwise adapted now (and cached).  Returns
+ * NULL with err set if the support set cannot define the millisecond map.
  */
 HelpAdapted *
 help_adapt_view(HelpPredictorView *view, HelpPredictor *p, HelpError *err)
 {
 	HelpAdaptSpec spec;
-	double	   *ms = palloc(sizeof(double) * p->n_support);
+	AdaptedCacheEntry *hit = cache_lookup(p);
+	double	   *ms;
 	HelpAdapted *ad;
 
 	Assert(p->flags & HELP_FLAG_ADAPTED);
+	if (hit != NULL)
+		return help_adapted_copy(hit->adapted, &view->layout, true);
+
 	spec.steps = p->steps;
 	spec.mc_samples = p->mc_samples;
 	spec.seed = p->seed;
 	spec.z_scale = p->z_scale;
 	spec.range_lo = p->range_lo;
 	spec.range_hi = p->range_hi;
+	ms = palloc(sizeof(double) * p->n_support);
 	for (uint32 i = 0; i < p->n_support; i++)
 		ms[i] = help_predictor_support_ms(view, i);
 	ad = help_adapt(&view->layout, view->theta, view->alpha, view->infer, view->hw,
 					view->support_x, ms, (int) p->n_support, &spec, err);
 	pfree(ms);
+	if (ad != NULL)
+		cache_insert(p, ad);
 	return ad;
 }

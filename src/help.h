@@ -7,6 +7,7 @@
 
 #include "postgres.h"
 
+#include "access/detoast.h"
 #include "fmgr.h"
 #include "utils/array.h"
 
@@ -85,6 +86,9 @@ extern void help_predictor_set_support_ms(HelpPredictorView *view, int i, double
 extern HelpPredictor *help_predictor_copy_with(HelpPredictor *base, bool adapted,
 											   int n_support, const char *meta);
 
+/* predictor_json.c */
+extern char *help_json_canonical(const char *json_object_text);
+
 /* errors.c */
 extern void help_report(const HelpError *err);
 extern int	help_sqlstate(HelpStatus status);
@@ -94,6 +98,22 @@ extern void help_install_allocator(void);
 struct HelpAdapted;
 extern struct HelpAdapted *help_adapt_view(HelpPredictorView *view, HelpPredictor *p,
 										   HelpError *err);
+
+/* predict.c: a predictor's adapted state, cached in fn_extra */
+typedef struct HelpPredictCache
+{
+	MemoryContext cxt;			/* owns everything below; reset on a new predictor */
+	bool		valid;
+	uint64		fingerprint;
+	bool		has_toast_pointer;
+	char		toast_pointer[TOAST_POINTER_SIZE];
+	HelpPredictor *predictor;
+	HelpPredictorView view;
+	struct HelpAdapted *adapted;
+	float	   *draws;			/* one row's predictions, one per draw */
+} HelpPredictCache;
+
+extern HelpPredictCache *help_predict_cache(FmgrInfo *flinfo, Datum predictor);
 
 /* options.c */
 struct HelpAdaptSpec;

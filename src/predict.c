@@ -21,22 +21,9 @@ PG_FUNCTION_INFO_V1(help_predict_latency_stddev);
 PG_FUNCTION_INFO_V1(help_predict_latency_text);
 PG_FUNCTION_INFO_V1(help_predict_latency_stddev_text);
 
-typedef struct PredictCache
-{
-	MemoryContext cxt;			/* owns everything below; reset on a new predictor */
-	bool		valid;
-	uint64		fingerprint;
-	bool		has_toast_pointer;
-	char		toast_pointer[TOAST_POINTER_SIZE];
-	HelpPredictor *predictor;
-	HelpPredictorView view;
-	HelpAdapted *adapted;
-	float	   *draws;			/* one row's predictions, one per draw */
-} PredictCache;
-
 /* Does the cache hold the predictor in datum? */
 static bool
-cache_matches(PredictCache *c, Datum datum)
+cache_matches(HelpPredictCache *c, Datum datum)
 {
 	struct varlena *raw = (struct varlena *) DatumGetPointer(datum);
 	HelpPredictor *hdr;
@@ -50,22 +37,24 @@ cache_matches(PredictCache *c, Datum datum)
 	return hdr->fingerprint == c->fingerprint;
 }
 
-/* The adapted state for the predictor argument, built at most once per value. */
-static PredictCache *
-predict_cache(FunctionCallInfo fcinfo)
+/*
+ * The adapted state of a predictor datum, kept in flinfo->fn_extra and
+ * built at most once per distinct value.
+ */
+HelpPredictCache *
+help_predict_cache(FmgrInfo *flinfo, Datum datum)
 {
-	PredictCache *c = (PredictCache *) fcinfo->flinfo->fn_extra;
-	Datum		datum = PG_GETARG_DATUM(0);
+	HelpPredictCache *c = (HelpPredictCache *) flinfo->fn_extra;
 	struct varlena *raw = (struct varlena *) DatumGetPointer(datum);
 	MemoryContext old;
 	HelpError	err;
 
 	if (c == NULL)
 	{
-		c = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(PredictCache));
-		c->cxt = AllocSetContextCreate(fcinfo->flinfo->fn_mcxt, "help predictor cache",
+		c = MemoryContextAllocZero(flinfo->fn_mcxt, sizeof(HelpPredictCache));
+		c->cxt = AllocSetContextCreate(flinfo->fn_mcxt, "help predictor cache",
 									   ALLOCSET_DEFAULT_SIZES);
-		fcinfo->flinfo->fn_extra = c;
+		flinfo->fn_extra = c;
 	}
 	if (cache_matches(c, datum))
 	{
@@ -102,7 +91,7 @@ predict_cache(FunctionCallInfo fcinfo)
 
 /* Predict one architecture; returns mean or standard deviation in ms. */
 static double
-predict_one(PredictCache *c, const float *x, int n, bool want_stddev)
+predict_one(HelpPredictCache *c, const float *x, int n, bool want_stddev)
 {
 	HelpError	err;
 	double		mean,
@@ -118,7 +107,7 @@ predict_one(PredictCache *c, const float *x, int n, bool want_stddev)
 static Datum
 predict_common(FunctionCallInfo fcinfo, bool from_text, bool want_stddev)
 {
-	PredictCache *c = predict_cache(fcinfo);
+	HelpPredictCache *c = help_predict_cache(fcinfo->flinfo, PG_GETARG_DATUM(0));
 	float	   *x;
 	int			n;
 

@@ -16,6 +16,31 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+/*
+ * A JSON object text in the form the text I/O writes it (json-c, plain),
+ * so that provenance survives a text round-trip byte for byte.
+ */
+char *
+help_json_canonical(const char *text)
+{
+	json_object *volatile root = NULL;
+	char	   *result = NULL;
+
+	PG_TRY();
+	{
+		root = help_json_parse(text, "provenance");
+		result = pstrdup(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN |
+														JSON_C_TO_STRING_NOSLASHESCAPE));
+	}
+	PG_FINALLY();
+	{
+		if (root)
+			json_object_put(root);
+	}
+	PG_END_TRY();
+	return result;
+}
+
 /* Parse text as one JSON value with nothing but whitespace after it. */
 json_object *
 help_json_parse(const char *text, const char *what)

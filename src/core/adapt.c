@@ -7,6 +7,9 @@
 #include "rng.h"
 
 #include <math.h>
+
+/* Prediction chunk of an adapted predictor's workspace (cells). */
+#define ADAPTED_BATCH 256
 #include <stdbool.h>
 #include <string.h>
 
@@ -142,7 +145,7 @@ help_adapt(const HelpLayout *L, const float *theta, const float *alpha,
 	ad->n_draws = spec->mc_samples;
 	ad->theta = help_alloc(sizeof(float) * L->n_params * spec->mc_samples);
 	memcpy(ad->hw, hw, sizeof(ad->hw));
-	ad->ws = help_workspace_create(L, n > 256 ? n : 256);
+	ad->ws = help_workspace_create(L, n > ADAPTED_BATCH ? n : ADAPTED_BATCH);
 	if (help_support_targets(L, theta, infer, hw, X, ms, n, spec, y, ad->ws, err) != HELP_OK)
 		goto fail;
 
@@ -204,14 +207,27 @@ help_adapted_destroy(HelpAdapted *ad)
 }
 
 /* See adapt.h. */
+HelpAdapted *
+help_adapted_copy(const HelpAdapted *src, const HelpLayout *layout, bool with_workspace)
+{
+	HelpAdapted *ad = help_alloc(sizeof(HelpAdapted));
+	size_t		theta_bytes = sizeof(float) * src->layout->n_params * src->n_draws;
+
+	*ad = *src;
+	ad->layout = layout;
+	ad->theta = help_alloc(theta_bytes);
+	memcpy(ad->theta, src->theta, theta_bytes);
+	ad->ws = with_workspace ? help_workspace_create(layout, ADAPTED_BATCH) : NULL;
+	return ad;
+}
+
+/* See adapt.h. */
 void
 help_adapted_predict_draws(HelpAdapted *ad, const float *X, int n, float *out)
 {
 	const HelpLayout *L = ad->layout;
 
-	for (int d = 0; d < ad->n_draws; d++)
-		help_net_predict(L, ad->theta + (size_t) d * L->n_params, ad->hw, X, n,
-						 out + (size_t) d * n, ad->ws);
+	help_net_predict_many(L, ad->theta, ad->n_draws, ad->hw, X, n, out, ad->ws);
 }
 
 /* See adapt.h. */

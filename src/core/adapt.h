@@ -9,6 +9,8 @@
 
 #include "model.h"
 
+#include <stdbool.h>
+
 /* What adaptation needs besides the predictor's weights. */
 typedef struct HelpAdaptSpec
 {
@@ -77,6 +79,14 @@ extern HelpAdapted *help_adapt(const HelpLayout *layout, const float *theta,
 							   int n, const HelpAdaptSpec *spec, HelpError *err);
 
 extern void help_adapted_destroy(HelpAdapted *adapted);
+
+/*
+ * A deep copy of an adapted predictor that refers to layout (an equal
+ * layout the caller keeps alive); with a workspace of its own, or with none
+ * when it is only kept to be copied from.
+ */
+extern HelpAdapted *help_adapted_copy(const HelpAdapted *adapted, const HelpLayout *layout,
+									  bool with_workspace);
 
 /*
  * Normalized predictions of every draw for n architectures:

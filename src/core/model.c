@@ -14,6 +14,7 @@
  * same for every row, it is folded into a per-call bias once.
  */
 #include "model.h"
+#include "gcn_classes.h"
 
 #include <cblas.h>
 #include <stdbool.h>
@@ -174,6 +175,17 @@ help_workspace_create(const HelpLayout *L, int max_batch)
 	ws->darch = help_alloc(sizeof(float) * B * W);
 	ws->dhw1 = help_alloc(sizeof(float) * W);
 	ws->dhw2 = help_alloc(sizeof(float) * W);
+	if (L->kind == HELP_NET_GCN)
+	{
+		ws->table_size = 1;
+		while ((size_t) ws->table_size < 2 * rows)
+			ws->table_size *= 2;
+		ws->row_class = help_alloc(sizeof(int) * rows);
+		ws->row_table = help_alloc(sizeof(int) * ws->table_size);
+		ws->distinct_in = help_alloc(sizeof(float) * rows * wide);
+		ws->distinct_out = help_alloc(sizeof(float) * rows * W);
+		ws->plan = help_gcn_plan_create(L, max_batch);
+	}
 	return ws;
 }
 
@@ -198,10 +210,16 @@ help_workspace_destroy(HelpWorkspace *ws)
 	help_free(ws->darch);
 	help_free(ws->dhw1);
 	help_free(ws->dhw2);
+	help_free(ws->row_class);
+	help_free(ws->row_table);
+	help_free(ws->distinct_in);
+	help_free(ws->distinct_out);
+	help_gcn_plan_destroy(ws->plan);
 	help_free(ws);
 }
 
 /* x <- relu(x + bias) over rows of length n. */
+HELP_VECTOR_CLONES
 static void
 add_bias_relu(float *x, const float *bias, size_t rows, int n)
 {
@@ -258,8 +276,10 @@ cell_adjacency(const float *X, int b)
 
 /*
  * out[b] = A_b in[b] for every cell of the batch (rows of width n), or
- * A_b^T in[b] when transposed (the backward pass).
+ * A_b^T in[b] when transposed (the backward pass).  A has about 27 nonzeros
+ * of 81, so each output row is a short sum of scaled input rows.
  */
+HELP_VECTOR_CLONES
 static void
 propagate(const float *X, int batch, const float *in, float *out, int n, bool transposed)
 {
@@ -271,19 +291,99 @@ propagate(const float *X, int batch, const float *in, float *out, int n, bool tr
 		const float *src = in + (size_t) b * N * n;
 		float	   *dst = out + (size_t) b * N * n;
 
-		memset(dst, 0, sizeof(float) * N * n);
-		for (int i = 0; i < N; i++)
-			for (int j = 0; j < N; j++)
-			{
-				float		a = A[i * N + j];
-				int			from = transposed ? i : j;
-				int			to = transposed ? j : i;
+		for (int to = 0; to < N; to++)
+		{
+			float	   *o = dst + (size_t) to * n;
+			bool		first = true;
 
-				if (a != 0.0f)
-					cblas_saxpy(n, a, src + (size_t) from * n, 1, dst + (size_t) to * n, 1);
+			for (int from = 0; from < N; from++)
+			{
+				const float a = transposed ? A[from * N + to] : A[to * N + from];
+				const float *x = src + (size_t) from * n;
+
+				if (a == 0.0f)
+					continue;
+				if (first)
+					for (int k = 0; k < n; k++)
+						o[k] = a * x[k];
+				else
+					for (int k = 0; k < n; k++)
+						o[k] += a * x[k];
+				first = false;
 			}
+			if (first)
+				memset(o, 0, sizeof(float) * n);
+		}
 	}
 }
+
+/*
+ * Hash of a row of n floats by the bits of up to 8 of them, spread over the
+ * row: enough to tell rows apart in practice (equality is checked anyway)
+ * and far cheaper than hashing every value.
+ */
+static inline uint32_t
+row_hash(const float *row, int n)
+{
+	const int	step = n > 8 ? n / 8 : 1;
+	uint32_t	h = 2166136261u;
+
+	for (int k = 0; k < n; k += step)
+	{
+		uint32_t	bits;
+
+		memcpy(&bits, &row[k], sizeof(bits));
+		h = (h ^ bits) * 16777619u;
+	}
+	return h ^ (h >> 15);
+}
+
+/*
+ * out = in W for rows x in_w `in` and in_w x out_w `W`, computing each
+ * distinct row of `in` once.  In a batch of cells most node rows repeat (the
+ * input node is the same in every cell, node 1's first-layer row depends on
+ * one operation only, ...), so this cuts the GCN's matrix products several
+ * fold.  Rows are compared by their bits, so the result is exact.
+ */
+static void
+gemm_distinct_rows(const float *in, int rows, int in_w, const float *W, int out_w,
+				   float *out, HelpWorkspace *ws)
+{
+	const uint32_t mask = (uint32_t) ws->table_size - 1;
+	int			n_distinct = 0;
+
+	memset(ws->row_table, 0, sizeof(int) * ws->table_size);
+	for (int r = 0; r < rows; r++)
+	{
+		const float *row = in + (size_t) r * in_w;
+		uint32_t	slot = row_hash(row, in_w) & mask;
+
+		for (;; slot = (slot + 1) & mask)
+		{
+			int			c = ws->row_table[slot] - 1;
+
+			if (c < 0)
+			{
+				c = n_distinct++;
+				memcpy(ws->distinct_in + (size_t) c * in_w, row, sizeof(float) * in_w);
+				ws->row_table[slot] = c + 1;
+			}
+			else if (memcmp(ws->distinct_in + (size_t) c * in_w, row,
+							sizeof(float) * in_w) != 0)
+				continue;
+			ws->row_class[r] = c;
+			break;
+		}
+	}
+	cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n_distinct, out_w, in_w,
+				1.0f, ws->distinct_in, in_w, W, out_w, 0.0f, ws->distinct_out, out_w);
+	for (int r = 0; r < rows; r++)
+		memcpy(out + (size_t) r * out_w, ws->distinct_out + (size_t) ws->row_class[r] * out_w,
+			   sizeof(float) * out_w);
+}
+
+static void gcn_last_layer(const HelpLayout *L, const float *theta, int batch,
+						   HelpWorkspace *ws);
 
 /* Graph-convolution branch: fills ws->act[0..3] and ws->arch_out. */
 static void
@@ -303,9 +403,8 @@ gcn_forward(const HelpLayout *L, const float *theta, const float *X, int batch,
 	{
 		int			in = l == 0 ? F : W;
 
-		cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, rows, W, in,
-					1.0f, ws->act[l], in, help_ctensor(L, theta, L->arch_w[l]), W,
-					0.0f, ws->scratch, W);
+		gemm_distinct_rows(ws->act[l], rows, in, help_ctensor(L, theta, L->arch_w[l]), W,
+						   ws->scratch, ws);
 		propagate(X, batch, ws->scratch, ws->act[l + 1], W, false);
 		add_bias_relu(ws->act[l + 1], help_ctensor(L, theta, L->arch_b[l]), rows, W);
 	}
@@ -322,6 +421,15 @@ gcn_forward(const HelpLayout *L, const float *theta, const float *X, int batch,
 			if (A8[j] != 0.0f)
 				cblas_saxpy(W, A8[j], h + (size_t) j * W, 1, g, 1);
 	}
+	gcn_last_layer(L, theta, batch, ws);
+}
+
+/* The fourth graph convolution, at the global node: arch_out from readout. */
+static void
+gcn_last_layer(const HelpLayout *L, const float *theta, int batch, HelpWorkspace *ws)
+{
+	const int	W = L->width;
+
 	cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, batch, W, W,
 				1.0f, ws->readout, W, help_ctensor(L, theta, L->arch_w[3]), W,
 				0.0f, ws->arch_out, W);
@@ -345,10 +453,15 @@ mlp_forward(const HelpLayout *L, const float *theta, const float *X, int batch,
 	add_bias_relu(ws->arch_out, help_ctensor(L, theta, L->arch_b[1]), batch, W);
 }
 
-/* See model.h. */
-void
-help_net_forward(const HelpLayout *L, const float *theta, const float *hw,
-				 const float *X, int batch, float *y, HelpWorkspace *ws)
+/*
+ * The forward pass.  With a plan (GCN only), compute the graph convolutions
+ * by distinct node state (gcn_classes.h): no per-node activations are kept,
+ * so this is for prediction; without, keep every activation for
+ * help_net_backward.
+ */
+static void
+net_forward(const HelpLayout *L, const float *theta, const float *hw,
+			const float *X, int batch, float *y, HelpWorkspace *ws, HelpGcnPlan *plan)
 {
 	const int	W = L->width;
 	const int	H = L->head;
@@ -369,7 +482,12 @@ help_net_forward(const HelpLayout *L, const float *theta, const float *hw,
 	cblas_sgemv(CblasRowMajor, CblasNoTrans, H, W, 1.0f, w3 + W, H, ws->hw2, 1,
 				1.0f, ws->head_const, 1);
 
-	if (L->kind == HELP_NET_GCN)
+	if (plan != NULL)
+	{
+		help_gcn_plan_readout(L, theta, plan, ws->readout);
+		gcn_last_layer(L, theta, batch, ws);
+	}
+	else if (L->kind == HELP_NET_GCN)
 		gcn_forward(L, theta, X, batch, ws);
 	else
 		mlp_forward(L, theta, X, batch, ws);
@@ -384,6 +502,14 @@ help_net_forward(const HelpLayout *L, const float *theta, const float *hw,
 				help_ctensor(L, theta, L->fc5_w), 1, 0.0f, y, 1);
 	for (int b = 0; b < batch; b++)
 		y[b] += help_ctensor(L, theta, L->fc5_b)[0];
+}
+
+/* See model.h. */
+void
+help_net_forward(const HelpLayout *L, const float *theta, const float *hw,
+				 const float *X, int batch, float *y, HelpWorkspace *ws)
+{
+	net_forward(L, theta, hw, X, batch, y, ws, NULL);
 }
 
 /* Backward through the graph convolutions, from d(arch_out) in dP. */
@@ -537,17 +663,32 @@ help_mse(const float *y, const float *t, int n, float *dy)
 
 /* See model.h. */
 void
-help_net_predict(const HelpLayout *L, const float *theta, const float *hw,
-				 const float *X, int n, float *y, HelpWorkspace *ws)
+help_net_predict_many(const HelpLayout *L, const float *thetas, int n_thetas,
+					  const float *hw, const float *X, int n, float *out,
+					  HelpWorkspace *ws)
 {
 	int			enc_dim = help_space_encoding_dim(L->space);
 
 	for (int start = 0; start < n; start += ws->max_batch)
 	{
 		int			len = n - start < ws->max_batch ? n - start : ws->max_batch;
+		const float *Xc = X + (size_t) start * enc_dim;
 
-		help_net_forward(L, theta, hw, X + (size_t) start * enc_dim, len, y + start, ws);
+		if (L->kind == HELP_NET_GCN)
+			help_gcn_plan_build(ws->plan, Xc, len);
+		for (int t = 0; t < n_thetas; t++)
+			net_forward(L, thetas + (size_t) t * L->n_params, hw, Xc, len,
+						out + (size_t) t * n + start, ws,
+						L->kind == HELP_NET_GCN ? ws->plan : NULL);
 	}
+}
+
+/* See model.h. */
+void
+help_net_predict(const HelpLayout *L, const float *theta, const float *hw,
+				 const float *X, int n, float *y, HelpWorkspace *ws)
+{
+	help_net_predict_many(L, theta, 1, hw, X, n, y, ws);
 }
 
 /* See model.h: the graph propagation, for passes written outside this file. */

@@ -97,7 +97,25 @@ typedef struct HelpWorkspace
 	float	   *darch;			/* d(arch_out) [batch, width] */
 	float	   *dhw1,
 			   *dhw2;			/* hardware branch gradients [width] */
+	/* GCN forward: the distinct rows of a layer input (see gemm_distinct_rows) */
+	int		   *row_class;		/* [batch * nodes]: index of the row's class */
+	int		   *row_table;		/* open-addressing hash table of classes */
+	int			table_size;		/* a power of two >= 2 * batch * nodes */
+	float	   *distinct_in;	/* [batch * nodes, wide] */
+	float	   *distinct_out;	/* [batch * nodes, width] */
+	struct HelpGcnPlan *plan;	/* GCN prediction by class (gcn_classes.h) */
 } HelpWorkspace;
+
+/*
+ * Elementwise loops of the network are built for AVX-512, AVX2 and baseline
+ * x86-64 and picked at load time: the package must run on any x86-64, and
+ * these loops, not the matrix products, bound the GCN's speed.
+ */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define HELP_VECTOR_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define HELP_VECTOR_CLONES
+#endif
 
 /* Memory hooks: palloc in the server, malloc in standalone programs. */
 typedef void *(*HelpAllocFn) (size_t size);
@@ -135,6 +153,15 @@ extern double help_mse(const float *y, const float *t, int n, float *dy);
 extern void help_net_predict(const HelpLayout *layout, const float *theta,
 							 const float *hw, const float *X, int n,
 							 float *y, HelpWorkspace *ws);
+
+/*
+ * The same under n_thetas parameter vectors (thetas, one after another):
+ * out[t * n + i].  Work that depends on the architectures only is done once
+ * per chunk for all of them.
+ */
+extern void help_net_predict_many(const HelpLayout *layout, const float *thetas,
+								  int n_thetas, const float *hw, const float *X,
+								  int n, float *out, HelpWorkspace *ws);
 
 /*
  * out[b] = A_b in[b] for each NAS-Bench-201 cell b of the encodings X (node

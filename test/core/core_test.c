@@ -157,11 +157,81 @@ gradient_check(HelpSpace space)
 		help_free(saved);
 		help_free(v);
 	}
-	snprintf(what, sizeof(what), "%s gradient vs finite differences (worst relative error %.2e)",
+	snprintf(what, sizeof(what), "%s support-loss (MSE) gradient vs finite differences (worst relative error %.2e)",
 			 help_space_name(space), worst);
 	check(worst < 1e-2, what);
 	printf("%s\n", what);
 	help_workspace_destroy(ws);
+}
+
+/*
+ * Prediction by distinct node state (gcn_classes.h), in chunks and for
+ * several parameter vectors at once, against the plain forward pass over
+ * the whole batch: the same numbers up to float rounding.
+ */
+static void
+predict_by_class_matches_forward(void)
+{
+	static const char *ops[] = {"none", "skip_connect", "nor_conv_1x1", "nor_conv_3x3", "avg_pool_3x3"};
+	const int	n = 300,
+				n_thetas = 3;
+	HelpLayout	L;
+	HelpRng		rng;
+	HelpError	err;
+	float	   *X,
+			   *thetas,
+			   *plain,
+			   *by_class,
+				hw[HELP_HW_DIM];
+	HelpWorkspace *whole,
+			   *chunks;
+	double		worst = 0.0,
+				scale = 0.0;
+	char		what[128];
+
+	help_layout_init(&L, HELP_SPACE_NASBENCH201, 100);
+	help_rng_seed(&rng, 7);
+	X = help_alloc(sizeof(float) * n * HELP_NB201_ENC_DIM);
+	for (int b = 0; b < n; b++)
+	{
+		char		cell[256];
+		int			o[6];
+
+		/* random cells, some repeated */
+		for (int k = 0; k < 6; k++)
+			o[k] = (int) help_rng_below(&rng, b % 3 == 0 ? 2 : 5);
+		snprintf(cell, sizeof(cell), "|%s~0|+|%s~0|%s~1|+|%s~0|%s~1|%s~2|",
+				 ops[o[0]], ops[o[1]], ops[o[2]], ops[o[3]], ops[o[4]], ops[o[5]]);
+		help_encode_nb201(cell, X + (size_t) b * HELP_NB201_ENC_DIM, &err);
+	}
+	thetas = help_alloc(sizeof(float) * L.n_params * n_thetas);
+	for (int t = 0; t < n_thetas; t++)
+		random_weights(L.tensors, L.n_tensors, &rng, thetas + (size_t) t * L.n_params);
+	for (int i = 0; i < HELP_HW_DIM; i++)
+		hw[i] = (float) help_rng_uniform(&rng);
+
+	plain = help_alloc(sizeof(float) * n * n_thetas);
+	by_class = help_alloc(sizeof(float) * n * n_thetas);
+	whole = help_workspace_create(&L, n);
+	chunks = help_workspace_create(&L, 64);
+	for (int t = 0; t < n_thetas; t++)
+		help_net_forward(&L, thetas + (size_t) t * L.n_params, hw, X, n, plain + t * n, whole);
+	help_net_predict_many(&L, thetas, n_thetas, hw, X, n, by_class, chunks);
+	/* differences relative to the outputs' scale (some outputs are near 0) */
+	for (int i = 0; i < n * n_thetas; i++)
+		scale = fmax(scale, fabs(plain[i]));
+	for (int i = 0; i < n * n_thetas; i++)
+		worst = fmax(worst, fabs(plain[i] - by_class[i]) / scale);
+	snprintf(what, sizeof(what), "GCN prediction by node class = plain forward (worst difference %.1e of the output scale)",
+			 worst);
+	check(worst < 1e-5, what);
+	printf("%s\n", what);
+	help_workspace_destroy(whole);
+	help_workspace_destroy(chunks);
+	help_free(X);
+	help_free(thetas);
+	help_free(plain);
+	help_free(by_class);
 }
 
 /* Encoders against hand-computed vectors. */
@@ -850,6 +920,7 @@ main(void)
 		inner_steps_match_adaptation((HelpSpace) space);
 		meta_train_tests((HelpSpace) space);
 	}
+	predict_by_class_matches_forward();
 	encoder_tests();
 	pool_tests();
 	rank_tests();

@@ -116,6 +116,52 @@ SELECT min(help_predict_latency(a.p, c.arch_str)) BETWEEN 0.5 * min(t.latency_ms
        bool_and(help_predict_latency_stddev(a.p, c.arch_str) >= 0) AS stddev_nonnegative,
        bool_and(help_predict_latency(a.p, c.arch_str) = help_predict_latency(a.p, help_encode('nasbench201', c.arch_str))) AS text_equals_encoded
 FROM trimmed t JOIN cells c USING (arch_idx), adapted a WHERE t.pool = 'query';
+-- batched window function: the per-row predictions, for text and encodings, NULLs stay NULL
+SELECT count(*) AS rows,
+       max(abs(b - r) / r) < 1e-6 AS batch_equals_per_row,
+       max(abs(bs - rs) / r) < 1e-6 AS batch_stddev_equals_per_row,
+       bool_and(bt = b) AS text_equals_encoded
+FROM (SELECT help_predict_latency(a.p, c.arch_str) AS r,
+             help_predict_latency_stddev(a.p, c.arch_str) AS rs,
+             help_predict_batch(a.p, help_encode('nasbench201', c.arch_str)) OVER () AS b,
+             help_predict_batch_stddev(a.p, help_encode('nasbench201', c.arch_str)) OVER () AS bs,
+             help_predict_batch(a.p, c.arch_str) OVER () AS bt
+      FROM trimmed t JOIN cells c USING (arch_idx), adapted a WHERE t.pool = 'query') s;
+SELECT count(*) AS rows, count(ms) AS predicted
+FROM (SELECT help_predict_batch(a.p, CASE WHEN c.arch_idx % 2 = 0 THEN c.arch_str END) OVER () AS ms
+      FROM cells c, adapted a WHERE c.arch_idx < 10) s;
+-- one predictor per partition: two seeds side by side, each partition its own
+SELECT seed, count(*) AS rows, max(abs(ms / help_predict_latency(p, arch_str) - 1)) < 1e-6 AS per_partition
+FROM (SELECT s.seed, s.p, c.arch_str,
+             help_predict_batch(s.p, c.arch_str) OVER (PARTITION BY s.seed) AS ms
+      FROM cells c,
+           (SELECT g AS seed, help_adapt(p, hw, enc, latency_ms, jsonb_build_object('seed', g)) AS p
+            FROM preds, dev, support, generate_series(1, 2) g
+            WHERE space = 'nasbench201' GROUP BY g) s
+      WHERE c.arch_idx < 20) q
+GROUP BY seed ORDER BY seed;
+-- ... and two predictors in one partition are an error, not a mix-up
+SELECT help_predict_batch(s.p, c.arch_str) OVER ()
+FROM cells c,
+     (SELECT help_adapt(p, hw, enc, latency_ms, jsonb_build_object('seed', g)) AS p
+      FROM preds, dev, support, generate_series(1, 2) g
+      WHERE space = 'nasbench201' GROUP BY g) s
+WHERE c.arch_idx < 2;
+
+-- latency_range: section 1 normalization, recorded in the predictor and its text form
+CREATE TABLE ranged AS
+SELECT help_adapt(p, hw, enc, latency_ms,
+                  jsonb_build_object('seed', 1, 'latency_range',
+                                     (SELECT jsonb_build_array(min(latency_ms), max(latency_ms))
+                                      FROM trimmed WHERE pool = 'train'))) AS p
+FROM preds, dev, support WHERE space = 'nasbench201';
+SELECT jsonb_array_length(i->'adaptation'->'latency_range') AS range_values,
+       help_predictor_send(r.p::text::help_predictor) = help_predictor_send(r.p) AS text_roundtrip,
+       help_predictor_send(r.p) <> help_predictor_send(a.p) AS differs_from_calibrated
+FROM ranged r, adapted a, help_predictor_info(r.p) i;
+SELECT help_spearman(ms, latency_ms) > 0.9 AS ranged_spearman_above_0_9
+FROM (SELECT help_predict_batch(r.p, c.arch_str) OVER () AS ms, t.latency_ms
+      FROM trimmed t JOIN cells c USING (arch_idx), ranged r WHERE t.pool = 'query') s;
 
 -- rank correlation: hand-computed values, ties, NULLs, and a parallel plan
 SELECT help_spearman(x, y), help_kendall(x, y)

@@ -12,7 +12,7 @@
 BEGIN;
 CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION IF NOT EXISTS help;
-SELECT plan(43);
+SELECT plan(47);
 
 CREATE TEMP TABLE ck AS SELECT :'nb'::jsonb AS j;
 CREATE TEMP TABLE base AS SELECT help_predictor_from_checkpoint(j) AS p FROM ck;
@@ -70,6 +70,10 @@ SELECT throws_ok($$SELECT help_adapt(p, h, e[1:100], 1.0 + g) FROM base, hw, cel
 SELECT throws_ok($$SELECT help_adapt(p, h, e, 0.0) FROM base, hw, cell, generate_series(1, 3) g$$, '22000', NULL, 'zero latency');
 SELECT throws_ok($$SELECT help_adapt(p, h, e, 1.0 + g, '{"stepz": 3}') FROM base, hw, cell, generate_series(1, 3) g$$, '22023', NULL, 'unknown adaptation option');
 SELECT throws_ok($$SELECT help_predict_latency(p, e) FROM base, cell$$, '55000', NULL, 'predicting with a predictor that is not adapted');
+SELECT throws_ok($$SELECT help_predict_batch(p, e) OVER () FROM base, cell$$, '55000', NULL, 'batch prediction with a predictor that is not adapted');
+SELECT throws_ok($$SELECT help_adapt(p, h, e, 1.0 + g, '{"latency_range": [5, 2]}') FROM base, hw, cell, generate_series(1, 3) g$$, '22003', NULL, 'latency_range with min above max');
+SELECT throws_ok($$SELECT help_adapt(p, h, e, 1.0 + g, '{"latency_range": [1]}') FROM base, hw, cell, generate_series(1, 3) g$$, '2202E', NULL, 'latency_range with one value');
+SELECT throws_ok($$SELECT help_adapt(p, h, e, 1.0 + g, '{"latency_range": "fast"}') FROM base, hw, cell, generate_series(1, 3) g$$, '22023', NULL, 'latency_range that is not an array');
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -1,0 +1,265 @@
+/*
+ * gcn_classes.c
+ *	  The graph convolutions by distinct node state (see gcn_classes.h).
+ */
+#include "gcn_classes.h"
+
+#include <cblas.h>
+#include <stdbool.h>
+#include <string.h>
+
+#define N_NODES HELP_NB201_NODES
+#define N_LAYERS 3				/* the layers computed at every node */
+/* a signature: its length, then up to N_NODES (coefficient bits, class) pairs */
+#define SIG_INTS (1 + 2 * N_NODES)
+
+struct HelpGcnPlan
+{
+	int			width;
+	int			capacity;		/* classes per layer: max_batch * N_NODES */
+	int			table_size;		/* power of two >= 2 * capacity */
+	int		   *table;			/* class + 1 per slot, 0 = empty */
+	const float *X;				/* the cells (not owned) */
+	int			batch;
+	int			n_features;		/* classes of layer-0 rows */
+	float	   *features;		/* n_features x HELP_NB201_FEATS */
+	int			n_classes[N_LAYERS];
+	int32_t    *sigs[N_LAYERS];	/* capacity x SIG_INTS per layer */
+	int		   *class_of;		/* capacity: layer-3 class of each (cell, node) */
+	int		   *scratch_class;	/* capacity: the same for the layer being built */
+	float	   *state[2];		/* capacity x width: one row per class */
+	float	   *product;		/* capacity x width: state x W */
+};
+
+/* See gcn_classes.h. */
+HelpGcnPlan *
+help_gcn_plan_create(const HelpLayout *L, int max_batch)
+{
+	HelpGcnPlan *plan = help_alloc(sizeof(HelpGcnPlan));
+	size_t		cap = (size_t) max_batch * N_NODES;
+	size_t		wide = L->width > HELP_NB201_FEATS ? L->width : HELP_NB201_FEATS;
+
+	plan->width = L->width;
+	plan->capacity = (int) cap;
+	plan->table_size = 1;
+	while ((size_t) plan->table_size < 2 * cap)
+		plan->table_size *= 2;
+	plan->table = help_alloc(sizeof(int) * plan->table_size);
+	plan->features = help_alloc(sizeof(float) * cap * HELP_NB201_FEATS);
+	for (int l = 0; l < N_LAYERS; l++)
+		plan->sigs[l] = help_alloc(sizeof(int32_t) * cap * SIG_INTS);
+	plan->class_of = help_alloc(sizeof(int) * cap);
+	plan->scratch_class = help_alloc(sizeof(int) * cap);
+	for (int k = 0; k < 2; k++)
+		plan->state[k] = help_alloc(sizeof(float) * cap * wide);
+	plan->product = help_alloc(sizeof(float) * cap * L->width);
+	return plan;
+}
+
+/* See gcn_classes.h. */
+void
+help_gcn_plan_destroy(HelpGcnPlan *plan)
+{
+	if (plan == NULL)
+		return;
+	help_free(plan->table);
+	help_free(plan->features);
+	for (int l = 0; l < N_LAYERS; l++)
+		help_free(plan->sigs[l]);
+	help_free(plan->class_of);
+	help_free(plan->scratch_class);
+	for (int k = 0; k < 2; k++)
+		help_free(plan->state[k]);
+	help_free(plan->product);
+	help_free(plan);
+}
+
+/* The bits of a float, for signatures. */
+static inline int32_t
+float_bits(float f)
+{
+	int32_t		bits;
+
+	memcpy(&bits, &f, sizeof(bits));
+	return bits;
+}
+
+/*
+ * The class of the n_ints-long signature sig among those stored in sigs
+ * (stride SIG_INTS), adding it as class *n_classes when new.
+ */
+static int
+intern(HelpGcnPlan *plan, int32_t *sigs, const int32_t *sig, int n_ints, int *n_classes)
+{
+	const uint32_t mask = (uint32_t) plan->table_size - 1;
+	uint32_t	h = 2166136261u;
+
+	for (int k = 0; k < n_ints; k++)
+		h = (h ^ (uint32_t) sig[k]) * 16777619u;
+	for (uint32_t slot = (h ^ (h >> 15)) & mask;; slot = (slot + 1) & mask)
+	{
+		int			c = plan->table[slot] - 1;
+
+		if (c < 0)
+		{
+			c = (*n_classes)++;
+			memcpy(sigs + (size_t) c * SIG_INTS, sig, sizeof(int32_t) * n_ints);
+			plan->table[slot] = c + 1;
+			return c;
+		}
+		if (memcmp(sigs + (size_t) c * SIG_INTS, sig, sizeof(int32_t) * n_ints) == 0)
+			return c;
+	}
+}
+
+/* See gcn_classes.h. */
+void
+help_gcn_plan_build(HelpGcnPlan *plan, const float *X, int batch)
+{
+	const int	F = HELP_NB201_FEATS;
+	int32_t		sig[SIG_INTS];
+
+	/*
+	 * Classes of each layer alternate between two arrays so that layer 3's
+	 * end in class_of: layer 0 in scratch_class, 1 in class_of, ...
+	 */
+	int		   *layer_class[2] = {plan->scratch_class, plan->class_of};
+
+	plan->X = X;
+	plan->batch = batch;
+
+	/* layer 0: a class per distinct feature row (its bits are its signature) */
+	memset(plan->table, 0, sizeof(int) * plan->table_size);
+	plan->n_features = 0;
+	for (int b = 0; b < batch; b++)
+		for (int i = 0; i < N_NODES; i++)
+		{
+			const float *f = X + (size_t) b * HELP_NB201_ENC_DIM + i * F;
+
+			for (int k = 0; k < F; k++)
+				sig[k] = float_bits(f[k]);
+			layer_class[0][b * N_NODES + i] = intern(plan, plan->sigs[0], sig, F,
+													 &plan->n_features);
+		}
+	/* intern() left the layer-0 signatures in sigs[0]: turn them back into rows */
+	for (int c = 0; c < plan->n_features; c++)
+		memcpy(plan->features + (size_t) c * F, plan->sigs[0] + (size_t) c * SIG_INTS,
+			   sizeof(float) * F);
+
+	/* layers 1-3: a class per distinct ordered list of (coefficient, class) */
+	for (int l = 0; l < N_LAYERS; l++)
+	{
+		const int  *prev = layer_class[l % 2];
+		int		   *next = layer_class[(l + 1) % 2];
+
+		memset(plan->table, 0, sizeof(int) * plan->table_size);
+		plan->n_classes[l] = 0;
+		for (int b = 0; b < batch; b++)
+		{
+			const float *A = X + (size_t) b * HELP_NB201_ENC_DIM + N_NODES * F;
+
+			for (int i = 0; i < N_NODES; i++)
+			{
+				int			len = 0;
+
+				for (int j = 0; j < N_NODES; j++)
+					if (A[i * N_NODES + j] != 0.0f)
+					{
+						sig[1 + 2 * len] = float_bits(A[i * N_NODES + j]);
+						sig[2 + 2 * len] = prev[b * N_NODES + j];
+						len++;
+					}
+				sig[0] = len;
+				next[b * N_NODES + i] = intern(plan, plan->sigs[l], sig, 1 + 2 * len,
+											   &plan->n_classes[l]);
+			}
+		}
+	}
+}
+
+/*
+ * out = relu(sum over the signature's pairs of a * product[class] + bias),
+ * summed in the plain pass's order (first term assigned, then added).
+ */
+HELP_VECTOR_CLONES
+static void
+aggregate(const int32_t *sig, const float *product, const float *bias, int W, float *out)
+{
+	int			len = sig[0];
+
+	if (len == 0)
+		memset(out, 0, sizeof(float) * W);
+	for (int p = 0; p < len; p++)
+	{
+		float		a;
+		const float *x = product + (size_t) sig[2 + 2 * p] * W;
+
+		memcpy(&a, &sig[1 + 2 * p], sizeof(a));
+		if (p == 0)
+			for (int k = 0; k < W; k++)
+				out[k] = a * x[k];
+		else
+			for (int k = 0; k < W; k++)
+				out[k] += a * x[k];
+	}
+	for (int k = 0; k < W; k++)
+	{
+		float		v = out[k] + bias[k];
+
+		out[k] = v > 0.0f ? v : 0.0f;
+	}
+}
+
+/* readout[b] = sum_j A_b[8][j] state[class of (b, j)], as the plain pass sums it. */
+HELP_VECTOR_CLONES
+static void
+global_readout(const float *X, int batch, const int *class_of, const float *state,
+			   int W, float *readout)
+{
+	for (int b = 0; b < batch; b++)
+	{
+		const float *A8 = X + (size_t) b * HELP_NB201_ENC_DIM +
+			N_NODES * HELP_NB201_FEATS + (N_NODES - 1) * N_NODES;
+		float	   *g = readout + (size_t) b * W;
+
+		memset(g, 0, sizeof(float) * W);
+		for (int j = 0; j < N_NODES; j++)
+		{
+			const float *h = state + (size_t) class_of[b * N_NODES + j] * W;
+			const float a = A8[j];
+
+			if (a == 0.0f)
+				continue;
+			for (int k = 0; k < W; k++)
+				g[k] += a * h[k];
+		}
+	}
+}
+
+/* See gcn_classes.h. */
+void
+help_gcn_plan_readout(const HelpLayout *L, const float *theta, HelpGcnPlan *plan,
+					  float *readout)
+{
+	const int	W = plan->width;
+	const float *in = plan->features;
+	int			n_in = plan->n_features;
+	int			in_w = HELP_NB201_FEATS;
+
+	for (int l = 0; l < N_LAYERS; l++)
+	{
+		float	   *out = plan->state[l % 2];
+		const float *bias = help_ctensor(L, theta, L->arch_b[l]);
+
+		cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n_in, W, in_w,
+					1.0f, in, in_w, help_ctensor(L, theta, L->arch_w[l]), W,
+					0.0f, plan->product, W);
+		for (int c = 0; c < plan->n_classes[l]; c++)
+			aggregate(plan->sigs[l] + (size_t) c * SIG_INTS, plan->product, bias, W,
+					  out + (size_t) c * W);
+		in = out;
+		n_in = plan->n_classes[l];
+		in_w = W;
+	}
+	global_readout(plan->X, plan->batch, plan->class_of, in, W, readout);
+}

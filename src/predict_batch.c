@@ -1,0 +1,179 @@
+/*
+ * predict_batch.c
+ *	  help_predict_batch and help_predict_batch_stddev: window functions that
+ *	  score a whole partition in batches.
+ *
+ * help_predict_latency runs once per row, so every row costs a batch-of-one
+ * pass per modulator draw.  As a window function the same prediction sees
+ * every row of its partition at the first call: it scores them all in
+ * batches of BATCH_ROWS (matrix-matrix products instead of matrix-vector
+ * ones) and then hands out one result per row.  Each row's value depends
+ * only on its own arguments; the frame is ignored.
+ */
+#include "help.h"
+
+#include "adapt.h"
+#include "catalog/pg_type.h"
+#include "encode.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/memutils.h"
+#include "windowapi.h"
+
+PG_FUNCTION_INFO_V1(help_predict_batch);
+PG_FUNCTION_INFO_V1(help_predict_batch_stddev);
+
+#define BATCH_ROWS 512
+
+/* Results of one partition, in partition-local memory. */
+typedef struct BatchResults
+{
+	bool		done;
+	bool		have_predictor;
+	uint64		fingerprint;	/* the partition's predictor */
+	int64		n_rows;
+	double	   *mean_ms;
+	double	   *stddev_ms;
+	bool	   *isnull;
+} BatchResults;
+
+/* One row's architecture argument as an encoding (palloc'd). */
+static float *
+row_encoding(WindowObject winobj, FmgrInfo *flinfo, HelpPredictCache *c, int64 row,
+			 bool *isnull)
+{
+	bool		isout;
+	Datum		arch = WinGetFuncArgInPartition(winobj, 1, row, WINDOW_SEEK_HEAD, false,
+											   isnull, &isout);
+	Oid			type = get_fn_expr_argtype(flinfo, 1);
+	float	   *x;
+	int			n;
+	HelpError	err;
+
+	if (*isnull)
+		return NULL;
+	if (type == TEXTOID)
+		return help_encode_text(c->view.layout.space, TextDatumGetCString(arch), &n);
+	x = help_float4_array(DatumGetArrayTypeP(arch), &n, "architecture encoding");
+	if (help_check_encoding(c->view.layout.space, x, n, &err) != HELP_OK)
+		help_report(&err);
+	return x;
+}
+
+/* Score rows [start, start + len) of the partition into r. */
+static void
+score_rows(WindowObject winobj, FmgrInfo *flinfo, int64 start, int len, BatchResults *r)
+{
+	HelpPredictCache *c = NULL;
+	float	   *X = NULL;
+	int64	   *rows = palloc(sizeof(int64) * len);
+	double	   *mean = palloc(sizeof(double) * len);
+	double	   *sd = palloc(sizeof(double) * len);
+	float	   *draws = NULL;
+	int			enc_dim = 0,
+				m = 0;
+
+	for (int i = 0; i < len; i++)
+	{
+		int64		row = start + i;
+		bool		isnull,
+					isout;
+		Datum		p = WinGetFuncArgInPartition(winobj, 0, row, WINDOW_SEEK_HEAD, false,
+												 &isnull, &isout);
+		float	   *x;
+
+		r->isnull[row] = true;
+		if (isnull)
+			continue;
+		c = help_predict_cache(flinfo, p);
+		if (!r->have_predictor)
+		{
+			r->fingerprint = c->fingerprint;
+			r->have_predictor = true;
+		}
+		else if (c->fingerprint != r->fingerprint)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("help_predict_batch got different predictors within one window partition"),
+					 errhint("Score one predictor per partition: OVER (PARTITION BY the column that selects the predictor).")));
+		if (X == NULL)
+		{
+			enc_dim = help_space_encoding_dim(c->view.layout.space);
+			X = palloc(sizeof(float) * enc_dim * len);
+			draws = palloc(sizeof(float) * len * c->adapted->n_draws);
+		}
+		x = row_encoding(winobj, flinfo, c, row, &isnull);
+		if (isnull)
+			continue;
+		memcpy(X + (Size) m * enc_dim, x, sizeof(float) * enc_dim);
+		rows[m++] = row;
+	}
+	if (m > 0)
+		help_adapted_predict_ms(c->adapted, X, m, draws, mean, sd);
+	for (int i = 0; i < m; i++)
+	{
+		r->mean_ms[rows[i]] = mean[i];
+		r->stddev_ms[rows[i]] = sd[i];
+		r->isnull[rows[i]] = false;
+	}
+}
+
+/*
+ * Score the whole partition on its first call.  Every row must carry the
+ * same predictor (one adapted state per partition).
+ */
+static void
+score_partition(WindowObject winobj, FmgrInfo *flinfo, BatchResults *r)
+{
+	MemoryContext partcxt = GetMemoryChunkContext(r);
+	MemoryContext scratch = AllocSetContextCreate(CurrentMemoryContext,
+												  "help_predict_batch rows",
+												  ALLOCSET_DEFAULT_SIZES);
+	MemoryContext old;
+
+	r->n_rows = WinGetPartitionRowCount(winobj);
+	r->mean_ms = MemoryContextAlloc(partcxt, sizeof(double) * Max(r->n_rows, 1));
+	r->stddev_ms = MemoryContextAlloc(partcxt, sizeof(double) * Max(r->n_rows, 1));
+	r->isnull = MemoryContextAlloc(partcxt, sizeof(bool) * Max(r->n_rows, 1));
+	for (int64 start = 0; start < r->n_rows; start += BATCH_ROWS)
+	{
+		int			len = (int) Min(BATCH_ROWS, r->n_rows - start);
+
+		CHECK_FOR_INTERRUPTS();
+		old = MemoryContextSwitchTo(scratch);
+		score_rows(winobj, flinfo, start, len, r);
+		MemoryContextSwitchTo(old);
+		MemoryContextReset(scratch);
+	}
+	MemoryContextDelete(scratch);
+	r->done = true;
+}
+
+/* Shared body: this row's mean or standard deviation. */
+static Datum
+predict_batch_common(FunctionCallInfo fcinfo, bool want_stddev)
+{
+	WindowObject winobj = PG_WINDOW_OBJECT();
+	BatchResults *r = WinGetPartitionLocalMemory(winobj, sizeof(BatchResults));
+	int64		row = WinGetCurrentPosition(winobj);
+
+	if (!r->done)
+		score_partition(winobj, fcinfo->flinfo, r);
+	if (r->isnull[row])
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(want_stddev ? r->stddev_ms[row] : r->mean_ms[row]);
+}
+
+/* help_predict_batch(predictor, arch real[] | text) OVER (...) RETURNS float8 */
+Datum
+help_predict_batch(PG_FUNCTION_ARGS)
+{
+	return predict_batch_common(fcinfo, false);
+}
+
+/* help_predict_batch_stddev(predictor, arch real[] | text) OVER (...) RETURNS float8 */
+Datum
+help_predict_batch_stddev(PG_FUNCTION_ARGS)
+{
+	return predict_batch_common(fcinfo, true);
+}

@@ -22,8 +22,7 @@ checkpoint_provenance(json_object *root)
 		json_object_object_add(meta, "format", json_object_get(val));
 	if (json_object_object_get_ex(root, "episode", &val))
 		json_object_object_add(meta, "episode", val ? json_object_get(val) : NULL);
-	text = pstrdup(json_object_to_json_string_ext(meta, JSON_C_TO_STRING_PLAIN |
-												  JSON_C_TO_STRING_NOSLASHESCAPE));
+	text = help_json_text(meta);
 	json_object_put(meta);
 	return text;
 }

@@ -24,5 +24,6 @@ extern void help_write_tensor_groups(json_object *root, const HelpPredictorView 
 extern json_object *help_json_float(float f);
 extern json_object *help_json_double(double d);
 extern json_object *help_json_float_array(const float *v, size_t n);
+extern char *help_json_text(json_object *obj);
 
 #endif							/* HELP_JSON_H */

@@ -126,8 +126,7 @@ predictor_from_json(json_object *root)
 		ereport(ERROR,
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 				 errmsg("width %lld is outside 1..%d", (long long) width, HELP_MAX_WIDTH)));
-	meta = json_object_to_json_string_ext(help_json_member(root, "provenance", json_type_object, what),
-										  JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+	meta = help_json_text(help_json_member(root, "provenance", json_type_object, what));
 	if (json_object_object_get_ex(root, "adapted", &adapted_obj) && adapted_obj != NULL)
 	{
 		json_object *archs;
@@ -239,8 +238,7 @@ help_predictor_out(PG_FUNCTION_ARGS)
 		json_object_object_add(root, "adapted",
 							   (p->flags & HELP_FLAG_ADAPTED) ? write_adapted(p, &v) : NULL);
 		help_write_tensor_groups(root, &v);
-		result = pstrdup(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN |
-														JSON_C_TO_STRING_NOSLASHESCAPE));
+		result = help_json_text(root);
 	}
 	PG_FINALLY();
 	{

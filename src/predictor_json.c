@@ -16,6 +16,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+/* The text of a JSON value as help_predictor's text form writes it (palloc'd). */
+char *
+help_json_text(json_object *obj)
+{
+	return pstrdup(json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PLAIN |
+												  JSON_C_TO_STRING_NOSLASHESCAPE));
+}
+
 /*
  * A JSON object text in the form the text I/O writes it (json-c, plain),
  * so that provenance survives a text round-trip byte for byte.
@@ -29,8 +37,7 @@ help_json_canonical(const char *text)
 	PG_TRY();
 	{
 		root = help_json_parse(text, "provenance");
-		result = pstrdup(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN |
-														JSON_C_TO_STRING_NOSLASHESCAPE));
+		result = help_json_text(root);
 	}
 	PG_FINALLY();
 	{

@@ -12,13 +12,19 @@
 BEGIN;
 CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION IF NOT EXISTS help;
-SELECT plan(47);
+SELECT plan(61);
 
 CREATE TEMP TABLE ck AS SELECT :'nb'::jsonb AS j;
 CREATE TEMP TABLE base AS SELECT help_predictor_from_checkpoint(j) AS p FROM ck;
 CREATE TEMP TABLE cell AS SELECT help_encode('nasbench201',
     '|nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_3x3~1|skip_connect~2|') AS e;
 CREATE TEMP TABLE hw AS SELECT help_embed_device(ARRAY[1,2,3,4,5,6,7,8,9,10]::float8[]) AS h;
+CREATE TEMP TABLE cells3 AS
+SELECT help_encode('nasbench201', c) AS e, ms FROM (VALUES
+    ('|nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_3x3~1|skip_connect~2|', 9.1::float8),
+    ('|avg_pool_3x3~0|+|nor_conv_1x1~0|skip_connect~1|+|nor_conv_1x1~0|skip_connect~1|skip_connect~2|', 4.2),
+    ('|skip_connect~0|+|none~0|none~1|+|none~0|none~1|none~2|', 2.0)) v(c, ms);
+CREATE TEMP TABLE adapted AS SELECT help_adapt(p, h, e, ms) AS p FROM base, hw, cells3;
 
 -- encoders
 SELECT throws_ok($$SELECT help_encode('darts', '|nor_conv_3x3~0|')$$, '22023', NULL, 'unknown search space');
@@ -71,6 +77,20 @@ SELECT throws_ok($$SELECT help_adapt(p, h, e, 0.0) FROM base, hw, cell, generate
 SELECT throws_ok($$SELECT help_adapt(p, h, e, 1.0 + g, '{"stepz": 3}') FROM base, hw, cell, generate_series(1, 3) g$$, '22023', NULL, 'unknown adaptation option');
 SELECT throws_ok($$SELECT help_predict_latency(p, e) FROM base, cell$$, '55000', NULL, 'predicting with a predictor that is not adapted');
 SELECT throws_ok($$SELECT help_predict_batch(p, e) OVER () FROM base, cell$$, '55000', NULL, 'batch prediction with a predictor that is not adapted');
+SELECT throws_ok($$SELECT help_adapt(p, h, e, 'NaN') FROM base, hw, cells3$$, '22000', NULL, 'NaN latency');
+SELECT throws_ok($$SELECT help_adapt(p, h, e, -ms) FROM base, hw, cells3$$, '22000', NULL, 'negative latency');
+SELECT throws_ok($$SELECT help_adapt(p, h, e, 5.0) FROM base, hw, cells3$$, '22000', NULL, 'all support latencies equal');
+SELECT throws_ok($$SELECT help_adapt(p, h, help_encode('fbnet', '{7,8,1,8,4,8,8,8,7,4,1,4,7,3,2,7,3,2,4,2,4,5}'), 1.0 + g) FROM base, hw, generate_series(1, 3) g$$, '2202E', NULL, 'encoding of another search space');
+SELECT throws_ok($$SELECT help_adapt(p, h || ARRAY[2]::real[], e, ms) FROM base, hw, cells3$$, '2202E', NULL, 'embedding of 11 values');
+SELECT throws_ok($$SELECT help_adapt(p, array_fill(2::real, ARRAY[10]), e, ms) FROM base, cells3$$, '22003', NULL, 'embedding value outside [0, 1]');
+SELECT throws_ok($$SELECT help_adapt(p, CASE WHEN ms > 3 THEN h ELSE array_fill(0.5::real, ARRAY[10]) END, e, ms) FROM base, hw, cells3$$, '22023', NULL, 'two embeddings in one group');
+SELECT throws_ok($$SELECT help_adapt(p, h, NULL::real[], ms) FROM base, hw, cells3$$, '22004', NULL, 'NULL architecture');
+SELECT throws_ok($$SELECT help_adapt(p, h, e, ms, '{"mc_samples": 0}') FROM base, hw, cells3$$, '22003', NULL, 'zero modulator draws');
+SELECT throws_ok($$SELECT help_adapt(p, h, e, ms, '{"seed": "one"}') FROM base, hw, cells3$$, '22023', NULL, 'seed that is not an integer');
+SELECT throws_ok($$SELECT help_predict_latency(p, e[1:152]) FROM adapted, cell$$, '2202E', NULL, 'predicting an encoding of the wrong size');
+SELECT throws_ok($$SELECT help_predict_latency(p, '|nor_conv_3x3~0|') FROM adapted$$, '22P02', NULL, 'predicting a malformed cell string');
+SELECT throws_ok($$SELECT help_predict_batch(p, e[1:152]) OVER () FROM adapted, cell$$, '2202E', NULL, 'batch prediction of an encoding of the wrong size');
+SELECT throws_ok($$SELECT help_predict_latency_stddev(p, help_encode('fbnet', '{7,8,1,8,4,8,8,8,7,4,1,4,7,3,2,7,3,2,4,2,4,5}')) FROM adapted$$, '2202E', NULL, 'stddev of an encoding of another space');
 SELECT throws_ok($$SELECT help_adapt(p, h, e, 1.0 + g, '{"latency_range": [5, 2]}') FROM base, hw, cell, generate_series(1, 3) g$$, '22003', NULL, 'latency_range with min above max');
 SELECT throws_ok($$SELECT help_adapt(p, h, e, 1.0 + g, '{"latency_range": [1]}') FROM base, hw, cell, generate_series(1, 3) g$$, '2202E', NULL, 'latency_range with one value');
 SELECT throws_ok($$SELECT help_adapt(p, h, e, 1.0 + g, '{"latency_range": "fast"}') FROM base, hw, cell, generate_series(1, 3) g$$, '22023', NULL, 'latency_range that is not an array');

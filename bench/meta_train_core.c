@@ -28,10 +28,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "adapt.h"
 #include "encode.h"
+#include "evaluate.h"
 #include "help_data.h"
-#include "rank.h"
 #include "meta_train.h"
 #include "rng.h"
 
@@ -186,12 +185,9 @@ valid_spearman(const Run *run, const DataDevice *dev, int device_no, const float
 	int		   *order = malloc(sizeof(int) * dev->n_train);
 	float		X[10 * HELP_NB201_ENC_DIM];
 	double		ms[10];
-	double	   *pred = malloc(sizeof(double) * dev->n_query);
-	HelpPair   *pairs = malloc(sizeof(HelpPair) * dev->n_query);
 	HelpRng		rng;
 	HelpError	err;
-	HelpAdapted *ad;
-	double		rho = NAN;
+	double		rho;
 
 	help_rng_seed(&rng, 1000 + device_no);
 	for (int i = 0; i < dev->n_train; i++)
@@ -202,21 +198,9 @@ valid_spearman(const Run *run, const DataDevice *dev, int device_no, const float
 		memcpy(X + i * dim, dev->train_X + (size_t) order[i] * dim, sizeof(float) * dim);
 		ms[i] = dev->train_ms[order[i]];
 	}
-	ad = help_adapt(run->L, theta, alpha, infer, dev->hw, X, ms, 10, &aspec, &err);
-	if (ad)
-	{
-		help_adapted_predict_ms(ad, dev->query_X, dev->n_query, NULL, pred, NULL);
-		for (int i = 0; i < dev->n_query; i++)
-		{
-			pairs[i].x = pred[i];
-			pairs[i].y = dev->query_ms[i];
-		}
-		rho = help_spearman(pairs, dev->n_query);
-		help_adapted_destroy(ad);
-	}
+	rho = help_device_spearman(run->L, theta, alpha, infer, dev->hw, X, ms, 10,
+							   dev->query_X, dev->query_ms, dev->n_query, &aspec, &err);
 	free(order);
-	free(pred);
-	free(pairs);
 	return rho;
 }
 

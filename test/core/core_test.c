@@ -13,6 +13,7 @@
 
 #include "adapt.h"
 #include "encode.h"
+#include "evaluate.h"
 #include "hvp.h"
 #include "meta_grad.h"
 #include "meta_train.h"
@@ -756,6 +757,35 @@ inner_steps_match_adaptation(HelpSpace space)
 	tiny_problem_free(&p);
 }
 
+/* The per-device validation figure: a correlation, undefined on one architecture. */
+static void
+device_spearman_test(HelpSpace space)
+{
+	TinyProblem p;
+	HelpAdaptSpec spec = {.steps = 2, .mc_samples = 3, .seed = 1, .z_scale = 0.01,
+	.range_lo = 0.5, .range_hi = 2.0};
+	double		support_ms[5],
+				query_ms[7],
+				rho,
+				single;
+	HelpError	err;
+	char		what[128];
+
+	tiny_problem_init(&p, space, 17);
+	for (int i = 0; i < 5; i++)
+		support_ms[i] = 0.5 + 1.5 * p.task.support_y[i];
+	for (int i = 0; i < 7; i++)
+		query_ms[i] = 0.5 + 1.5 * p.task.query_y[i];
+	rho = help_device_spearman(&p.L, p.theta, p.alpha, p.infer, p.hw, p.task.support_X,
+							   support_ms, 5, p.task.query_X, query_ms, 7, &spec, &err);
+	single = help_device_spearman(&p.L, p.theta, p.alpha, p.infer, p.hw, p.task.support_X,
+								  support_ms, 5, p.task.query_X, query_ms, 1, &spec, &err);
+	snprintf(what, sizeof(what), "%s device Spearman is a correlation (%.3f), NaN on one architecture",
+			 help_space_name(space), rho);
+	check(rho >= -1.0 && rho <= 1.0 && isnan(single), what);
+	tiny_problem_free(&p);
+}
+
 /* What the training hooks saw. */
 typedef struct HookLog
 {
@@ -918,6 +948,7 @@ main(void)
 		meta_gradient_check((HelpSpace) space);
 		meta_gradient_determinism((HelpSpace) space);
 		inner_steps_match_adaptation((HelpSpace) space);
+		device_spearman_test((HelpSpace) space);
 		meta_train_tests((HelpSpace) space);
 	}
 	predict_by_class_matches_forward();

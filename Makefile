@@ -76,4 +76,4 @@ test: core_test
 # Seconds per meta-training episode of the core, on synthetic devices or on
 # the shared data folder with valid Spearman (--data DIR); no server needed.
 bench/meta_train_core: bench/meta_train_core.c bench/help_data.c bench/help_data.h $(CORE_SRCS) src/core/*.h
-	$(CC) $(OPTFLAGS) $(WARNFLAGS) -Isrc/core $(BLAS_CFLAGS) -o $@ bench/meta_train_core.c bench/help_data.c $(CORE_SRCS) $(BLAS_LIBS) -lm
+	$(CC) $(OPTFLAGS) $(WARNFLAGS) -Isrc/core $(BLAS_CFLAGS) $(JSONC_CFLAGS) -o $@ bench/meta_train_core.c bench/help_data.c $(CORE_SRCS) $(BLAS_LIBS) $(JSONC_LIBS) -lm

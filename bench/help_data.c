@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <json-c/json.h>
+
 #include "encode.h"
 #include "pool.h"
 
@@ -268,5 +270,58 @@ help_data_load(const char *dir, HelpSpace space, int train_pool, int query_pool,
 	free(raw.names);
 	free(raw.splits);
 	free(raw.ms);
+	return status;
+}
+
+/* Copy the tensors of one checkpoint section into params by name. */
+static int
+read_tensors(struct json_object *section, const HelpTensor *tensors, int n_tensors,
+			 float *params, char *errbuf, size_t errlen)
+{
+	for (int t = 0; t < n_tensors; t++)
+	{
+		struct json_object *tensor,
+				   *values;
+
+		if (!json_object_object_get_ex(section, tensors[t].name, &tensor) ||
+			!json_object_object_get_ex(tensor, "data", &values) ||
+			json_object_array_length(values) != tensors[t].size)
+		{
+			snprintf(errbuf, errlen, "checkpoint tensor %s is missing or of the wrong size",
+					 tensors[t].name);
+			return -1;
+		}
+		for (size_t i = 0; i < tensors[t].size; i++)
+			params[tensors[t].offset + i] =
+				(float) json_object_get_double(json_object_array_get_idx(values, i));
+	}
+	return 0;
+}
+
+/* See help_data.h. */
+int
+help_data_load_checkpoint(const char *dir, const HelpLayout *L, float *theta,
+						  float *alpha, float *infer, char *errbuf, size_t errlen)
+{
+	char		path[1024];
+	struct json_object *root,
+			   *model,
+			   *task_lr,
+			   *inference;
+	int			status = -1;
+
+	snprintf(path, sizeof(path), "%s/%s/help_checkpoint.json", dir, help_space_name(L->space));
+	root = json_object_from_file(path);
+	if (root == NULL)
+		snprintf(errbuf, errlen, "cannot read %s", path);
+	else if (!json_object_object_get_ex(root, "model", &model) ||
+			 !json_object_object_get_ex(root, "task_lr", &task_lr) ||
+			 !json_object_object_get_ex(root, "inference_network", &inference))
+		snprintf(errbuf, errlen, "%s lacks model, task_lr or inference_network", path);
+	else if (read_tensors(model, L->tensors, L->n_tensors, theta, errbuf, errlen) == 0 &&
+			 read_tensors(task_lr, L->tensors, L->n_tensors, alpha, errbuf, errlen) == 0 &&
+			 read_tensors(inference, L->infer, HELP_INFER_TENSORS, infer, errbuf, errlen) == 0)
+		status = 0;
+	json_object_put(root);
 	return status;
 }

@@ -8,7 +8,7 @@
 #ifndef HELP_BENCH_DATA_H
 #define HELP_BENCH_DATA_H
 
-#include "help_core.h"
+#include "model.h"
 
 /* A device of the data folder, prepared. */
 typedef struct DataDevice
@@ -43,5 +43,13 @@ typedef struct HelpData
  */
 extern int	help_data_load(const char *dir, HelpSpace space, int train_pool, int query_pool,
 						   HelpData *data, char *errbuf, size_t errlen);
+
+/*
+ * The published checkpoint dir/<space>/help_checkpoint.json into theta,
+ * alpha and infer (layout of width 100).  Returns 0, or -1 with a message.
+ */
+extern int	help_data_load_checkpoint(const char *dir, const HelpLayout *layout,
+									  float *theta, float *alpha, float *infer,
+									  char *errbuf, size_t errlen);
 
 #endif							/* HELP_BENCH_DATA_H */

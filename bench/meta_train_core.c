@@ -4,14 +4,16 @@
  *
  *	  bench/meta_train_core [--space S] [--data DIR] [--episodes N]
  *	                        [--validate-every N] [--seed N] [--threads N]
- *	                        [--kl-weight W] [--first-order]
+ *	                        [--kl-weight W] [--first-order] [--checkpoint]
  *
  * With --data DIR: the shared data folder's meta_train devices, validated
  * on its meta_valid devices (Spearman on the trimmed query pool after
  * adapting on 10 fixed support architectures, 10 z draws), 2000 or 4000
  * episodes by default.  Without: 18 synthetic devices shaped like the
  * paper's data (trimmed pools of 720 cells or 3,200 encodings), width 100,
- * 8 tasks of 10 support + 200 query, for timing.
+ * 8 tasks of 10 support + 200 query, for timing.  --checkpoint (with
+ * --data) validates the published checkpoint instead of training, to
+ * compare like with like.
  *
  * Synthetic latencies are a device-specific positive linear cost of the
  * encoding plus an interaction term, so the meta-loss it prints should
@@ -278,6 +280,7 @@ main(int argc, char **argv)
 	HelpRng		rng;
 	HelpError	err;
 	const char *data_dir = NULL;
+	int			checkpoint = 0;
 	char		errbuf[256];
 	float	   *theta,
 			   *alpha,
@@ -301,13 +304,15 @@ main(int argc, char **argv)
 			spec.seed = strtoull(argv[++i], NULL, 10);
 		else if (strcmp(argv[i], "--threads") == 0 && i + 1 < argc)
 			spec.threads = atoi(argv[++i]);
+		else if (strcmp(argv[i], "--checkpoint") == 0)
+			checkpoint = 1;
 		else if (strcmp(argv[i], "--kl-weight") == 0 && i + 1 < argc)
 			spec.meta.kl_weight = atof(argv[++i]);
 		else if (strcmp(argv[i], "--first-order") == 0)
 			spec.meta.second_order = 0;
 		else
 		{
-			fprintf(stderr, "usage: %s [--space S] [--data DIR] [--episodes N] [--validate-every N] [--seed N] [--threads N] [--kl-weight W] [--first-order]\n",
+			fprintf(stderr, "usage: %s [--space S] [--data DIR] [--episodes N] [--validate-every N] [--seed N] [--threads N] [--kl-weight W] [--first-order] [--checkpoint]\n",
 					argv[0]);
 			return 2;
 		}
@@ -355,6 +360,18 @@ main(int argc, char **argv)
 
 	run.L = &L;
 	run.spec = &spec;
+	if (checkpoint)
+	{
+		if (!data_dir ||
+			help_data_load_checkpoint(data_dir, &L, theta, alpha, infer, errbuf, sizeof(errbuf)) != 0)
+		{
+			fprintf(stderr, "error: %s\n", data_dir ? errbuf : "--checkpoint needs --data");
+			return 1;
+		}
+		run.start = now_seconds();
+		report(&run, 0, NAN, theta, alpha, infer);
+		return 0;
+	}
 	run.start = now_seconds();
 	cpu_start = clock_seconds(CLOCK_PROCESS_CPUTIME_ID);
 	hooks.arg = &run;

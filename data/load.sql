@@ -20,8 +20,11 @@
 \set load_ok `test -d "$HELP_LOAD_DIR" && echo true || echo false`
 \if :load_ok
 \else
-\echo help: data folder :data not found
-\quit 1
+SELECT set_config('help_load.folder', :'data', false) IS NULL AS load_ignore \gset
+DO $$ BEGIN
+	RAISE EXCEPTION 'help: data folder "%" not found', current_setting('help_load.folder')
+		USING ERRCODE = 'undefined_file', HINT = 'psql -v data=../shared/data/help -f data/load.sql (relative to where psql runs)';
+END $$;
 \endif
 \set space nasbench201
 \ir load_space.sql

@@ -6,10 +6,14 @@
 --
 --   psql -v device=my_cpu -v space=nasbench201 -v csv=my_cpu.csv -f data/load_device.sql
 \set ON_ERROR_STOP 1
-\if :{?device}
+SELECT :{?device} AND :{?space} AND :{?csv} AS load_args_ok \gset
+\if :load_args_ok
 \else
-\echo 'data/load_device.sql: set -v device=NAME -v space=SPACE -v csv=FILE'
-\quit
+DO $$ BEGIN
+	RAISE EXCEPTION 'data/load_device.sql needs psql variables device, space and csv'
+		USING ERRCODE = 'invalid_parameter_value',
+		      HINT = 'psql -v device=my_cpu -v space=nasbench201 -v csv=my_cpu.csv -f data/load_device.sql';
+END $$;
 \endif
 \setenv HELP_LOAD_CSV :csv
 \set load_quiet :QUIET

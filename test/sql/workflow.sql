@@ -225,9 +225,9 @@ SELECT count(*) AS predictors FROM help_predictors;
 -- pg_dump keeps the rows (the generated encoding is recomputed on restore)
 \! pg_dump --data-only < /dev/null | grep '^COPY public.help_' | sed -e 's/ FROM stdin;//'
 -- restored into a fresh database: the same rows, the same predictions (a
--- view of both, restored with them; fbnet and ofa predictors left out to keep
--- the dump small)
-DELETE FROM help_predictors WHERE space <> 'nasbench201';
+-- view of both, restored with them; only the gold_6240 predictor is kept, to
+-- keep the dump small)
+DELETE FROM help_predictors WHERE name <> 'nasbench201/gold_6240';
 CREATE TABLE wf_saved AS SELECT arch_idx, latency_ms, stddev_ms FROM help_score('nasbench201/gold_6240');
 CREATE VIEW wf_rows AS
 SELECT (SELECT count(*) FROM help_measurements) AS measurements,

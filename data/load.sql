@@ -6,7 +6,9 @@
 --   psql -v data=../shared/data/help -f data/load.sql
 --
 -- psql variables: data (the folder; default ../shared/data/help, relative
--- to where psql runs), spaces (default 'nasbench201 fbnet ofa').
+-- to where psql runs), spaces (default 'nasbench201 fbnet ofa').  The role
+-- must own the help_ tables: the foreign keys of help_measurements are
+-- dropped and added back around its bulk insert (see load_space.sql).
 \set ON_ERROR_STOP 1
 \if :{?data}
 \else

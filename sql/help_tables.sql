@@ -256,6 +256,10 @@ LANGUAGE plpgsql STABLE AS $$
 DECLARE
 	p help_predictors;
 BEGIN
+	IF predictor IS NULL THEN
+		RAISE EXCEPTION 'help: the predictor name must not be NULL'
+			USING ERRCODE = 'null_value_not_allowed';
+	END IF;
 	IF max_latency_ms IS NULL OR max_latency_ms = 'NaN' THEN
 		RAISE EXCEPTION 'help: the latency constraint must be a number of milliseconds, not %', coalesce(max_latency_ms::text, 'NULL')
 			USING ERRCODE = 'invalid_parameter_value';

@@ -220,6 +220,7 @@ SELECT pg_temp.err($$SELECT * FROM help_nas('no_such_predictor', 10)$$) AS nas_n
 SELECT pg_temp.err($$SELECT * FROM help_nas('fbnet/published', 10)$$) AS nas_not_adapted;
 SELECT pg_temp.err($$SELECT * FROM help_nas('nasbench201/gold_6240', 'NaN')$$) AS nas_nan_constraint;
 SELECT pg_temp.err($$SELECT * FROM help_nas('nasbench201/gold_6240', NULL)$$) AS nas_null_constraint;
+SELECT pg_temp.err($$SELECT * FROM help_nas(NULL, 10)$$) AS nas_null_predictor;
 SELECT count(*) AS predictors FROM help_predictors;
 
 -- pg_dump keeps the rows (the generated encoding is recomputed on restore)

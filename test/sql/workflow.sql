@@ -223,11 +223,9 @@ SELECT pg_temp.err($$SELECT * FROM help_nas('nasbench201/gold_6240', NULL)$$) AS
 SELECT pg_temp.err($$SELECT * FROM help_nas(NULL, 10)$$) AS nas_null_predictor;
 SELECT count(*) AS predictors FROM help_predictors;
 
--- pg_dump keeps the rows (the generated encoding is recomputed on restore)
-\! pg_dump --data-only < /dev/null | grep '^COPY public.help_' | sed -e 's/ FROM stdin;//'
--- restored into a fresh database: the same rows, the same predictions (a
--- view of both, restored with them; only the gold_6240 predictor is kept, to
--- keep the dump small)
+-- pg_dump keeps the rows: dumped (only the gold_6240 predictor is kept, to
+-- keep the dump small) and restored into a fresh database, the same rows and
+-- the same predictions, seen through a view restored with them
 DELETE FROM help_predictors WHERE name <> 'nasbench201/gold_6240';
 CREATE TABLE wf_saved AS SELECT arch_idx, latency_ms, stddev_ms FROM help_score('nasbench201/gold_6240');
 CREATE VIEW wf_rows AS
@@ -242,4 +240,8 @@ SELECT (SELECT count(*) FROM help_measurements) AS measurements,
        (SELECT count(*) FROM help_score('nasbench201/gold_6240') s JOIN wf_saved w USING (arch_idx)
         WHERE s.latency_ms = w.latency_ms AND s.stddev_ms = w.stddev_ms) AS same_predictions;
 SELECT * FROM wf_rows;
-\! (dropdb --if-exists help_workflow_restore 2> /dev/null; createdb help_workflow_restore && pg_dump | psql -X -q -v ON_ERROR_STOP=1 -d help_workflow_restore > test/results/wf_restore.log 2>&1 && psql -X -d help_workflow_restore -c 'SELECT * FROM wf_rows'; dropdb help_workflow_restore) < /dev/null
+\! pg_dump < /dev/null > test/results/wf_dump.sql
+-- the extension's tables are dumped with their rows (the generated encoding
+-- is left out and recomputed on restore)
+\! grep '^COPY public.help_' test/results/wf_dump.sql | sed -e 's/ FROM stdin;//'
+\! (dropdb --if-exists help_workflow_restore 2> /dev/null; createdb help_workflow_restore && psql -X -q -v ON_ERROR_STOP=1 -d help_workflow_restore -f test/results/wf_dump.sql > test/results/wf_restore.log 2>&1 && psql -X -d help_workflow_restore -c 'SELECT * FROM wf_rows'; dropdb help_workflow_restore) < /dev/null

@@ -88,17 +88,23 @@ psql_ -At <<'SQL'
 SELECT format('== adapting %s (%s) to %s: hardware embedding from its 10 reference measurements,',
               name, provenance ->> 'source', :'device')
 FROM help_predictors WHERE name = 'nasbench201/published';
--- 10 further measurements, picked deterministically from the device's
--- first-900 pool (the meta-training pool of the HELP protocol)
+-- support: the 10 reference measurements (already taken for the embedding,
+-- and they span the device's range) and 10 further ones, picked
+-- deterministically from the device's first-900 pool (the meta-training
+-- pool of the HELP protocol)
 SELECT * FROM help_adapt_device('nasbench201/published', :'device', :'predictor',
+    ARRAY(SELECT arch_idx FROM help_reference_archs WHERE space = 'nasbench201') ||
     ARRAY(SELECT m.arch_idx FROM help_measurements m
           WHERE m.device = :'device' AND m.space = 'nasbench201' AND m.arch_idx < 900
             AND m.arch_idx NOT IN (SELECT arch_idx FROM help_reference_archs WHERE space = 'nasbench201')
           ORDER BY md5(m.arch_idx::text) LIMIT 10),
     '{"seed": 1}') \gset
-SELECT format('   Meta-SGD on %s further measurements (arch_idx %s), seed 1: stored as %s',
+SELECT format('   Meta-SGD on %s measurements (the reference ones and arch_idx %s), seed 1: stored as %s',
               jsonb_array_length(provenance -> 'support_arch_idx'),
-              translate(provenance ->> 'support_arch_idx', '[]', ''), name)
+              (SELECT string_agg(i::text, ', ' ORDER BY i)
+               FROM jsonb_array_elements_text(provenance -> 'support_arch_idx') e(i)
+               WHERE i::int NOT IN (SELECT arch_idx FROM help_reference_archs WHERE space = 'nasbench201')),
+              name)
 FROM help_predictors WHERE name = :'stored_as';
 SQL
 echo "   in $(secs "$t")"

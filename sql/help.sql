@@ -134,6 +134,20 @@ CREATE FUNCTION help_predict_batch_stddev(predictor help_predictor, arch text) R
 COMMENT ON FUNCTION help_predict_batch_stddev(help_predictor, text) IS
 	'Window function: help_predict_latency_stddev of architectures in native notation, scored in batches';
 
+CREATE TYPE help_prediction AS (latency_ms float8, stddev_ms float8);
+COMMENT ON TYPE help_prediction IS
+	'A predicted latency and its spread across the modulator draws, both in ms';
+
+CREATE FUNCTION help_predict_batch_with_stddev(predictor help_predictor, arch real[]) RETURNS help_prediction
+	AS 'MODULE_PATHNAME', 'help_predict_batch_with_stddev' LANGUAGE C WINDOW IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION help_predict_batch_with_stddev(help_predictor, real[]) IS
+	'Window function: latency and spread (ms) of every row of the partition from one batched scoring';
+
+CREATE FUNCTION help_predict_batch_with_stddev(predictor help_predictor, arch text) RETURNS help_prediction
+	AS 'MODULE_PATHNAME', 'help_predict_batch_with_stddev' LANGUAGE C WINDOW IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION help_predict_batch_with_stddev(help_predictor, text) IS
+	'Window function: latency and spread (ms) of architectures in native notation from one batched scoring';
+
 -- Rank correlation -----------------------------------------------------------
 
 CREATE FUNCTION help_rank_transfn(internal, float8, float8) RETURNS internal

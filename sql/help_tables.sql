@@ -237,12 +237,17 @@ COMMENT ON FUNCTION help_adapt_device(text, text, text, int[], jsonb) IS
 CREATE FUNCTION help_score(predictor text, subset int[] DEFAULT NULL)
 RETURNS TABLE (arch_idx int, arch text, latency_ms float8, stddev_ms float8)
 LANGUAGE sql STABLE AS $$
-	SELECT a.arch_idx, a.arch,
-	       help_predict_latency(p.predictor, a.encoding),
-	       help_predict_latency_stddev(p.predictor, a.encoding)
-	FROM help_stored_adapted_predictor(help_score.predictor) p
-	JOIN help_architectures a ON a.space = p.space
-	WHERE help_score.subset IS NULL OR a.arch_idx = ANY (help_score.subset)
+	-- The predictor enters as a parameter (scalar subqueries), not as a
+	-- column: a window function's input rows are stored, and a 1 MB
+	-- predictor in each of them would be copied once per architecture.
+	SELECT arch_idx, arch, (s.p).latency_ms, (s.p).stddev_ms
+	FROM (SELECT a.arch_idx, a.arch,
+	             help_predict_batch_with_stddev(
+	                 (SELECT p.predictor FROM help_stored_adapted_predictor(help_score.predictor) p),
+	                 a.encoding) OVER () AS p
+	      FROM help_architectures a
+	      WHERE a.space = (SELECT p.space FROM help_stored_adapted_predictor(help_score.predictor) p)
+	        AND (help_score.subset IS NULL OR a.arch_idx = ANY (help_score.subset))) s
 $$;
 COMMENT ON FUNCTION help_score(text, int[]) IS
 	'Predicted latency and its spread (ms) of every architecture of the predictor''s space (or of arch_idx in subset) on the predictor''s device';

@@ -14,6 +14,7 @@
 
 #include "adapt.h"
 #include "catalog/pg_type.h"
+#include "funcapi.h"
 #include "encode.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
@@ -22,6 +23,7 @@
 
 PG_FUNCTION_INFO_V1(help_predict_batch);
 PG_FUNCTION_INFO_V1(help_predict_batch_stddev);
+PG_FUNCTION_INFO_V1(help_predict_batch_with_stddev);
 
 #define BATCH_ROWS 512
 
@@ -149,16 +151,26 @@ score_partition(WindowObject winobj, FmgrInfo *flinfo, BatchResults *r)
 	r->done = true;
 }
 
+/* The partition's results, scored at the first call; *row is this row. */
+static BatchResults *
+partition_results(FunctionCallInfo fcinfo, int64 *row)
+{
+	WindowObject winobj = PG_WINDOW_OBJECT();
+	BatchResults *r = WinGetPartitionLocalMemory(winobj, sizeof(BatchResults));
+
+	*row = WinGetCurrentPosition(winobj);
+	if (!r->done)
+		score_partition(winobj, fcinfo->flinfo, r);
+	return r;
+}
+
 /* Shared body: this row's mean or standard deviation. */
 static Datum
 predict_batch_common(FunctionCallInfo fcinfo, bool want_stddev)
 {
-	WindowObject winobj = PG_WINDOW_OBJECT();
-	BatchResults *r = WinGetPartitionLocalMemory(winobj, sizeof(BatchResults));
-	int64		row = WinGetCurrentPosition(winobj);
+	int64		row;
+	BatchResults *r = partition_results(fcinfo, &row);
 
-	if (!r->done)
-		score_partition(winobj, fcinfo->flinfo, r);
 	if (r->isnull[row])
 		PG_RETURN_NULL();
 	PG_RETURN_FLOAT8(want_stddev ? r->stddev_ms[row] : r->mean_ms[row]);
@@ -176,4 +188,27 @@ Datum
 help_predict_batch_stddev(PG_FUNCTION_ARGS)
 {
 	return predict_batch_common(fcinfo, true);
+}
+
+/*
+ * help_predict_batch_with_stddev(predictor, arch real[] | text) OVER (...)
+ * RETURNS help_prediction: both values from one scoring of the partition.
+ */
+Datum
+help_predict_batch_with_stddev(PG_FUNCTION_ARGS)
+{
+	int64		row;
+	BatchResults *r = partition_results(fcinfo, &row);
+	TupleDesc	desc;
+	Datum		values[2];
+	bool		nulls[2] = {false, false};
+
+	if (r->isnull[row])
+		PG_RETURN_NULL();
+	if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "help_predict_batch_with_stddev must return a composite type");
+	desc = BlessTupleDesc(desc);
+	values[0] = Float8GetDatum(r->mean_ms[row]);
+	values[1] = Float8GetDatum(r->stddev_ms[row]);
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(desc, values, nulls)));
 }

@@ -127,6 +127,11 @@ FROM (SELECT help_predict_latency(a.p, c.arch_str) AS r,
              help_predict_batch_stddev(a.p, help_encode('nasbench201', c.arch_str)) OVER () AS bs,
              help_predict_batch(a.p, c.arch_str) OVER () AS bt
       FROM trimmed t JOIN cells c USING (arch_idx), adapted a WHERE t.pool = 'query') s;
+SELECT bool_and((w).latency_ms = b AND (w).stddev_ms = bs) AS with_stddev_equals_both
+FROM (SELECT help_predict_batch_with_stddev(a.p, c.arch_str) OVER () AS w,
+             help_predict_batch(a.p, c.arch_str) OVER () AS b,
+             help_predict_batch_stddev(a.p, c.arch_str) OVER () AS bs
+      FROM cells c, adapted a WHERE c.arch_idx < 300) s;
 SELECT count(*) AS rows, count(ms) AS predicted
 FROM (SELECT help_predict_batch(a.p, CASE WHEN c.arch_idx % 2 = 0 THEN c.arch_str END) OVER () AS ms
       FROM cells c, adapted a WHERE c.arch_idx < 10) s;

@@ -207,7 +207,8 @@ BEGIN
 		END IF;
 	END IF;
 	-- the support set: the listed measurements, or else every stored
-	-- measurement of the device in the space except the reference ones
+	-- measurement of the device in the space (the reference ones too: they
+	-- are measurements like any other, and they span the device's range)
 	INSERT INTO help_predictors (name, space, device, predictor, provenance)
 	SELECT name, b.space, device,
 	       help_adapt(b.predictor, hw, a.encoding, m.latency_ms, options),
@@ -216,20 +217,17 @@ BEGIN
 	FROM help_measurements m
 	JOIN help_architectures a ON a.space = m.space AND a.arch_idx = m.arch_idx
 	WHERE m.device = help_adapt_device.device AND m.space = b.space
-	  AND CASE WHEN support IS NULL
-	           THEN NOT EXISTS (SELECT 1 FROM help_reference_archs r WHERE r.space = m.space AND r.arch_idx = m.arch_idx)
-	           ELSE m.arch_idx = ANY (support) END
+	  AND (support IS NULL OR m.arch_idx = ANY (support))
 	HAVING count(*) >= 2
 	RETURNING help_predictors.name, jsonb_array_length(provenance -> 'support_arch_idx') INTO stored_as, support_rows;
 	IF support_rows IS NULL THEN
 		RAISE EXCEPTION 'help: device "%" has fewer than 2 % measurements to adapt from', device, space
 			USING ERRCODE = 'object_not_in_prerequisite_state',
-			      DETAIL = CASE WHEN support IS NULL THEN 'The reference measurements give the embedding; the support set is the other measurements.' END,
-			      HINT = 'About 10 measurements of architectures other than the reference ones are enough.';
+			      HINT = 'The 10 reference measurements and about 10 further ones are enough.';
 	END IF;
 END $$;
 COMMENT ON FUNCTION help_adapt_device(text, text, text, int[], jsonb) IS
-	'Adapt stored predictor base to a stored device (embedding from its reference measurements; support: the listed arch_idx, default all its other measurements in the space), store it as name; options go to help_adapt';
+	'Adapt stored predictor base to a stored device (embedding from its reference measurements; support: the listed arch_idx, default all its measurements in the space), store it as name; options go to help_adapt';
 
 -- Predicted latency of every architecture of the predictor's space (or of
 -- the listed ones) on the predictor's device.  The one place where scoring

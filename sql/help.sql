@@ -188,3 +188,18 @@ CREATE AGGREGATE help_kendall(x float8, y float8) (
 );
 COMMENT ON AGGREGATE help_kendall(float8, float8) IS
 	'Kendall rank correlation tau-b; NULL when undefined';
+
+-- Meta-training ----------------------------------------------------------------
+
+CREATE FUNCTION help_meta_train_transfn(internal, text, int, real[], float8, jsonb) RETURNS internal
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION help_meta_train_finalfn(internal) RETURNS help_predictor
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE help_meta_train(device text, arch_idx int, arch real[], latency_ms float8, options jsonb) (
+	SFUNC = help_meta_train_transfn,
+	STYPE = internal,
+	FINALFUNC = help_meta_train_finalfn
+);
+COMMENT ON AGGREGATE help_meta_train(text, int, real[], float8, jsonb) IS
+	'Meta-train a predictor (HELP-METHOD.md section 6) from many devices'' measurements; options {"space", "reference_archs", "valid_devices", "episodes", ...}';

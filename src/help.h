@@ -12,6 +12,7 @@
 #include "utils/array.h"
 
 #include "help_core.h"
+#include "meta_train.h"
 #include "model.h"
 
 #define HELP_PREDICTOR_VERSION 1
@@ -118,6 +119,22 @@ extern HelpPredictCache *help_predict_cache(FmgrInfo *flinfo, Datum predictor);
 /* options.c */
 struct HelpAdaptSpec;
 extern void help_parse_adapt_options(const char *text, struct HelpAdaptSpec *spec);
+
+/* help_meta_train's options (the paper's defaults in HELP-METHOD.md section 6) */
+typedef struct HelpMetaTrainOptions
+{
+	int			space;			/* HelpSpace (required) */
+	int			reference_archs[HELP_HW_DIM];	/* required, in order */
+	int			train_pool;		/* 900 (nasbench201) or 4000 */
+	int			query_pool;		/* 1000 */
+	char	  **valid_devices;	/* model selection only */
+	int			n_valid;
+	double		inner_lr_init;	/* 1e-3 */
+	int			mc_samples;		/* 10, for validation */
+	HelpMetaTrainSpec spec;		/* episodes, tasks, support/query, lr, ... */
+} HelpMetaTrainOptions;
+
+extern void help_parse_meta_train_options(const char *text, HelpMetaTrainOptions *opts);
 
 /* encode_sql.c */
 extern int	help_lookup_space(const char *name);

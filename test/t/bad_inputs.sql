@@ -12,7 +12,7 @@
 BEGIN;
 CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION IF NOT EXISTS help;
-SELECT plan(61);
+SELECT plan(76);
 
 CREATE TEMP TABLE ck AS SELECT :'nb'::jsonb AS j;
 CREATE TEMP TABLE base AS SELECT help_predictor_from_checkpoint(j) AS p FROM ck;
@@ -94,6 +94,24 @@ SELECT throws_ok($$SELECT help_predict_latency_stddev(p, help_encode('fbnet', '{
 SELECT throws_ok($$SELECT help_adapt(p, h, e, 1.0 + g, '{"latency_range": [5, 2]}') FROM base, hw, cell, generate_series(1, 3) g$$, '22003', NULL, 'latency_range with min above max');
 SELECT throws_ok($$SELECT help_adapt(p, h, e, 1.0 + g, '{"latency_range": [1]}') FROM base, hw, cell, generate_series(1, 3) g$$, '2202E', NULL, 'latency_range with one value');
 SELECT throws_ok($$SELECT help_adapt(p, h, e, 1.0 + g, '{"latency_range": "fast"}') FROM base, hw, cell, generate_series(1, 3) g$$, '22023', NULL, 'latency_range that is not an array');
+
+-- meta-training options and data
+CREATE TEMP TABLE mto AS SELECT '{"space": "nasbench201", "reference_archs": [100,101,102,103,104,105,106,107,108,109]}'::jsonb AS o;
+SELECT throws_ok($$SELECT help_meta_train('d', 0, e, 1.0, o || '{"epochs": 5}') FROM cell, mto$$, '22023', NULL, 'unknown meta-training option');
+SELECT throws_ok($$SELECT help_meta_train('d', 0, e, 1.0, o - 'space') FROM cell, mto$$, '22023', NULL, 'meta-training without a space');
+SELECT throws_ok($$SELECT help_meta_train('d', 0, e, 1.0, o || '{"space": "darts"}') FROM cell, mto$$, '22023', NULL, 'meta-training an unknown space');
+SELECT throws_ok($$SELECT help_meta_train('d', 0, e, 1.0, o || '{"reference_archs": [1,2,3]}') FROM cell, mto$$, '2202E', NULL, 'three reference architectures');
+SELECT throws_ok($$SELECT help_meta_train('d', 0, e, 1.0, o || '{"reference_archs": [1,1,2,3,4,5,6,7,8,9]}') FROM cell, mto$$, '22023', NULL, 'a reference architecture twice');
+SELECT throws_ok($$SELECT help_meta_train('d', 0, e, 1.0, o || '{"episodes": -1}') FROM cell, mto$$, '22003', NULL, 'negative episodes');
+SELECT throws_ok($$SELECT help_meta_train('d', 0, e, 1.0, o || '{"second_order": "yes"}') FROM cell, mto$$, '22023', NULL, 'second_order that is not a boolean');
+SELECT throws_ok($$SELECT help_meta_train('d', 0, e, 1.0, NULL) FROM cell$$, '22004', NULL, 'NULL meta-training options');
+SELECT throws_ok($$SELECT help_meta_train('d', 0, e[1:100], 1.0, o) FROM cell, mto$$, '2202E', NULL, 'meta-training encoding of the wrong size');
+SELECT throws_ok($$SELECT help_meta_train('d', 0, e, 0.0, o) FROM cell, mto$$, '22000', NULL, 'meta-training zero latency');
+SELECT throws_ok($$SELECT help_meta_train('d', -1, e, 1.0, o) FROM cell, mto$$, '22023', NULL, 'negative arch_idx');
+SELECT throws_ok($$SELECT help_meta_train('d', 0, c.e, ms, o) FROM cells3 c, mto$$, '22023', NULL, 'two encodings for one arch_idx');
+SELECT throws_ok($$SELECT help_meta_train('d', 0, e, g, o) FROM cell, mto, generate_series(1, 2) g$$, '22000', NULL, 'two measurements of one architecture on one device');
+SELECT throws_ok($$SELECT help_meta_train('d', 0, e, 1.0, o) FROM cell, mto$$, '22000', 'device "d" has no measurement of reference architecture 1 (arch_idx 100)', 'a device without its reference measurements');
+SELECT throws_ok($$SELECT help_meta_train('d', 0, e, 1.0, o || '{"valid_devices": ["v"]}') FROM cell, mto$$, '22023', 'validation device "v" has no rows', 'a validation device without rows');
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -1,0 +1,689 @@
+/*
+ * meta_train_agg.c
+ *	  The help_meta_train aggregate: meta-train a predictor (HELP-METHOD.md
+ *	  sections 1 and 6) from the measurements of many devices.
+ *
+ * Rows are (device, arch_idx, encoding, latency_ms).  The final function
+ * sorts everything (so the row order does not matter), prepares each
+ * meta-train device's trimmed, normalized meta-train pool and each
+ * validation device's support and query sets, and runs the core's training
+ * loop with two hooks: one that checks for interrupts, one that validates
+ * (section 7 on every validation device), reports a NOTICE and keeps the
+ * best weights by mean Spearman.
+ */
+#include "help.h"
+
+#include <math.h>
+
+#include "encode.h"
+#include "evaluate.h"
+#include "lib/stringinfo.h"
+#include "miscadmin.h"
+#include "pool.h"
+#include "rng.h"
+#include "utils/builtins.h"
+#include "utils/hsearch.h"
+#include "utils/jsonb.h"
+#include "utils/memutils.h"
+#include "utils/timestamp.h"
+
+PG_FUNCTION_INFO_V1(help_meta_train_transfn);
+PG_FUNCTION_INFO_V1(help_meta_train_finalfn);
+
+/* Rows collected by the transition function. */
+typedef struct TrainState
+{
+	char	   *options;		/* JSON text of the first row's options */
+	HelpMetaTrainOptions opts;
+	int			enc_dim;
+	HTAB	   *devices;		/* name -> DeviceEntry */
+	int			n_devices;
+	HTAB	   *archs;			/* arch_idx -> ArchEntry */
+	int			n_archs;
+	float	   *encodings;		/* n_archs x enc_dim, in first-seen order */
+	int			arch_capacity;
+	int			n_rows;
+	int			row_capacity;
+	int		   *row_device;		/* DeviceEntry.id of each row */
+	int		   *row_arch;		/* arch_idx of each row */
+	double	   *row_ms;
+} TrainState;
+
+typedef struct DeviceEntry
+{
+	char		name[NAMEDATALEN];
+	int			id;				/* first-seen order */
+} DeviceEntry;
+
+typedef struct ArchEntry
+{
+	int			arch_idx;
+	int			slot;			/* row of encodings */
+} ArchEntry;
+
+/* One device's measurements after sorting. */
+typedef struct DeviceRows
+{
+	const char *name;
+	int			first;			/* into the sorted rows */
+	int			n;
+	bool		valid;			/* a validation device */
+	float		hw[HELP_HW_DIM];
+} DeviceRows;
+
+/* A validation device, prepared once. */
+typedef struct ValidDevice
+{
+	const char *name;
+	float		hw[HELP_HW_DIM];
+	int			n_support;
+	float	   *support_X;
+	double	   *support_ms;
+	int			n_query;
+	float	   *query_X;
+	double	   *query_ms;
+	double		range_lo;		/* trimmed meta-train pool, section 1 */
+	double		range_hi;
+} ValidDevice;
+
+/* What the validation hook needs and keeps. */
+typedef struct TrainRun
+{
+	const HelpLayout *layout;
+	const HelpMetaTrainOptions *opts;
+	ValidDevice *valid;
+	int			n_valid;
+	MemoryContext scratch;		/* reset after each validation */
+	MemoryContext keep;			/* for the best weights and their scores */
+	TimestampTz start;
+	float	   *best_theta;
+	float	   *best_alpha;
+	float	   *best_infer;
+	double		best_mean;
+	int			best_episode;
+	double	   *best_rho;		/* per validation device */
+	int			validations;
+	Size		memory_first;	/* bytes in use at the first validation */
+	Size		memory_last;
+} TrainRun;
+
+/* Options of a row as JSON text (NULL when absent). */
+static char *
+row_options(FunctionCallInfo fcinfo)
+{
+	Jsonb	   *jb;
+
+	if (PG_ARGISNULL(5))
+		return NULL;
+	jb = PG_GETARG_JSONB_P(5);
+	return JsonbToCString(NULL, &jb->root, VARSIZE(jb));
+}
+
+/* First row: parse the options and set up the collections. */
+static TrainState *
+train_state_new(FunctionCallInfo fcinfo, MemoryContext aggcxt)
+{
+	MemoryContext old = MemoryContextSwitchTo(aggcxt);
+	TrainState *st = palloc0(sizeof(TrainState));
+	HASHCTL		ctl;
+
+	st->options = row_options(fcinfo);
+	help_parse_meta_train_options(st->options, &st->opts);
+	st->enc_dim = help_space_encoding_dim((HelpSpace) st->opts.space);
+
+	memset(&ctl, 0, sizeof(ctl));
+	ctl.keysize = NAMEDATALEN;
+	ctl.entrysize = sizeof(DeviceEntry);
+	ctl.hcxt = aggcxt;
+	st->devices = hash_create("help_meta_train devices", 64, &ctl,
+							  HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
+	memset(&ctl, 0, sizeof(ctl));
+	ctl.keysize = sizeof(int);
+	ctl.entrysize = sizeof(ArchEntry);
+	ctl.hcxt = aggcxt;
+	st->archs = hash_create("help_meta_train architectures", 1024, &ctl,
+							HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	st->arch_capacity = 1024;
+	st->encodings = palloc(sizeof(float) * st->enc_dim * st->arch_capacity);
+	st->row_capacity = 4096;
+	st->row_device = palloc(sizeof(int) * st->row_capacity);
+	st->row_arch = palloc(sizeof(int) * st->row_capacity);
+	st->row_ms = palloc(sizeof(double) * st->row_capacity);
+	MemoryContextSwitchTo(old);
+	return st;
+}
+
+/* The id of a device name, adding it when new. */
+static int
+device_id(TrainState *st, const char *name)
+{
+	DeviceEntry *e;
+	bool		found;
+
+	if (strlen(name) >= NAMEDATALEN)
+		ereport(ERROR,
+				(errcode(ERRCODE_NAME_TOO_LONG),
+				 errmsg("device name \"%s\" is longer than %d bytes", name, NAMEDATALEN - 1)));
+	if (name[0] == '\0')
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("help_meta_train device name must not be empty")));
+	e = hash_search(st->devices, name, HASH_ENTER, &found);
+	if (!found)
+		e->id = st->n_devices++;
+	return e->id;
+}
+
+/* Record the encoding of arch_idx, or check it against the one recorded. */
+static void
+record_encoding(TrainState *st, int arch_idx, const float *x)
+{
+	ArchEntry  *e;
+	bool		found;
+
+	e = hash_search(st->archs, &arch_idx, HASH_ENTER, &found);
+	if (found)
+	{
+		if (memcmp(st->encodings + (Size) e->slot * st->enc_dim, x,
+				   sizeof(float) * st->enc_dim) != 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("help_meta_train got two different encodings for arch_idx %d", arch_idx),
+					 errhint("Every row of one architecture must carry the same encoding.")));
+		return;
+	}
+	if (st->n_archs == st->arch_capacity)
+	{
+		st->arch_capacity *= 2;
+		st->encodings = repalloc_huge(st->encodings,
+									  sizeof(float) * st->enc_dim * st->arch_capacity);
+	}
+	e->slot = st->n_archs++;
+	memcpy(st->encodings + (Size) e->slot * st->enc_dim, x, sizeof(float) * st->enc_dim);
+}
+
+/* help_meta_train(device, arch_idx, arch, latency_ms, options) transition. */
+Datum
+help_meta_train_transfn(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcxt;
+	MemoryContext old;
+	TrainState *st;
+	char	   *options;
+	float	   *x;
+	int			n;
+	int			arch_idx;
+	double		ms;
+	HelpError	err;
+
+	if (!AggCheckCallContext(fcinfo, &aggcxt))
+		elog(ERROR, "help_meta_train_transfn called in non-aggregate context");
+	for (int i = 1; i <= 4; i++)
+		if (PG_ARGISNULL(i))
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("help_meta_train %s must not be NULL",
+							i == 1 ? "device" : i == 2 ? "arch_idx" : i == 3 ? "architecture" : "latency")));
+	if (PG_ARGISNULL(0))
+		st = train_state_new(fcinfo, aggcxt);
+	else
+	{
+		st = (TrainState *) PG_GETARG_POINTER(0);
+		options = row_options(fcinfo);
+		if ((options == NULL) != (st->options == NULL) ||
+			(options && strcmp(options, st->options) != 0))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("help_meta_train options must be the same on every row")));
+	}
+
+	arch_idx = PG_GETARG_INT32(2);
+	if (arch_idx < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("arch_idx must not be negative, got %d", arch_idx)));
+	ms = PG_GETARG_FLOAT8(4);
+	if (!isfinite(ms) || ms <= 0.0)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("latency must be a positive finite number of milliseconds, got %g (arch_idx %d)",
+						ms, arch_idx)));
+	x = help_float4_array(PG_GETARG_ARRAYTYPE_P(3), &n, "architecture encoding");
+	if (help_check_encoding((HelpSpace) st->opts.space, x, n, &err) != HELP_OK)
+		help_report(&err);
+
+	old = MemoryContextSwitchTo(aggcxt);
+	if (st->n_rows == st->row_capacity)
+	{
+		st->row_capacity *= 2;
+		st->row_device = repalloc_huge(st->row_device, sizeof(int) * st->row_capacity);
+		st->row_arch = repalloc_huge(st->row_arch, sizeof(int) * st->row_capacity);
+		st->row_ms = repalloc_huge(st->row_ms, sizeof(double) * st->row_capacity);
+	}
+	st->row_device[st->n_rows] = device_id(st, text_to_cstring(PG_GETARG_TEXT_PP(1)));
+	st->row_arch[st->n_rows] = arch_idx;
+	st->row_ms[st->n_rows] = ms;
+	st->n_rows++;
+	record_encoding(st, arch_idx, x);
+	MemoryContextSwitchTo(old);
+	PG_RETURN_POINTER(st);
+}
+
+/* Sorting rows by device name, then arch_idx. */
+static const TrainState *sort_state;
+static const char **sort_names;	/* by device id */
+
+static int
+cmp_rows(const void *a, const void *b)
+{
+	int			i = *(const int *) a,
+				j = *(const int *) b;
+	int			c = strcmp(sort_names[sort_state->row_device[i]],
+						   sort_names[sort_state->row_device[j]]);
+
+	if (c != 0)
+		return c;
+	return (sort_state->row_arch[i] > sort_state->row_arch[j]) -
+		(sort_state->row_arch[i] < sort_state->row_arch[j]);
+}
+
+/* The encoding of arch_idx. */
+static const float *
+encoding_of(const TrainState *st, int arch_idx)
+{
+	ArchEntry  *e = hash_search(st->archs, &arch_idx, HASH_FIND, NULL);
+
+	Assert(e != NULL);
+	return st->encodings + (Size) e->slot * st->enc_dim;
+}
+
+/*
+ * One device's measurements with arch_idx in [lo, hi), trimmed (section 1):
+ * their count, and arch_idx and ms of the kept ones in *idx and *ms.
+ */
+static int
+trimmed_pool(const TrainState *st, const int *order, const DeviceRows *d, int lo, int hi,
+			 int **idx, double **ms)
+{
+	int		   *a = palloc(sizeof(int) * Max(d->n, 1));
+	double	   *t = palloc(sizeof(double) * Max(d->n, 1));
+	int		   *keep = palloc(sizeof(int) * Max(d->n, 1));
+	int			n = 0,
+				kept;
+
+	for (int r = d->first; r < d->first + d->n; r++)
+	{
+		int			row = order[r];
+
+		if (st->row_arch[row] >= lo && st->row_arch[row] < hi)
+		{
+			a[n] = st->row_arch[row];
+			t[n] = st->row_ms[row];
+			n++;
+		}
+	}
+	kept = help_trim_pool(a, t, n, keep);
+	*idx = palloc(sizeof(int) * Max(kept, 1));
+	*ms = palloc(sizeof(double) * Max(kept, 1));
+	for (int k = 0; k < kept; k++)
+	{
+		(*idx)[k] = a[keep[k]];
+		(*ms)[k] = t[keep[k]];
+	}
+	return kept;
+}
+
+/* The device's hardware embedding from its reference measurements. */
+static void
+device_embedding(const TrainState *st, const int *order, DeviceRows *d)
+{
+	double		ref_ms[HELP_HW_DIM];
+	HelpError	err;
+
+	for (int p = 0; p < HELP_HW_DIM; p++)
+	{
+		ref_ms[p] = -1.0;
+		for (int r = d->first; r < d->first + d->n; r++)
+			if (st->row_arch[order[r]] == st->opts.reference_archs[p])
+				ref_ms[p] = st->row_ms[order[r]];
+		if (ref_ms[p] < 0.0)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_EXCEPTION),
+					 errmsg("device \"%s\" has no measurement of reference architecture %d (arch_idx %d)",
+							d->name, p + 1, st->opts.reference_archs[p]),
+					 errhint("Every device needs its 10 reference measurements: they are its hardware embedding.")));
+	}
+	if (help_hw_embedding(ref_ms, d->hw, &err) != HELP_OK)
+		ereport(ERROR,
+				(errcode(help_sqlstate(err.status)),
+				 errmsg("device \"%s\": %s", d->name, err.msg)));
+}
+
+/* A meta-train device: its trimmed meta-train pool, normalized (section 1). */
+static void
+prepare_train_device(const TrainState *st, const int *order, const DeviceRows *d,
+					 HelpTrainDevice *out)
+{
+	int		   *idx;
+	double	   *ms;
+	int			n = trimmed_pool(st, order, d, 0, st->opts.train_pool, &idx, &ms);
+	float	   *X = palloc(sizeof(float) * st->enc_dim * Max(n, 1));
+	float	   *y = palloc(sizeof(float) * Max(n, 1));
+	double		lo = n > 0 ? ms[0] : 0.0,
+				hi = lo;
+
+	for (int k = 0; k < n; k++)
+	{
+		lo = Min(lo, ms[k]);
+		hi = Max(hi, ms[k]);
+	}
+	if (n < st->opts.spec.support + st->opts.spec.query || !(hi > lo))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("meta-train device \"%s\" has %d architectures in its trimmed meta-train pool (arch_idx below %d), fewer than support + query = %d, or all of equal latency",
+						d->name, n, st->opts.train_pool, st->opts.spec.support + st->opts.spec.query)));
+	for (int k = 0; k < n; k++)
+	{
+		memcpy(X + (Size) k * st->enc_dim, encoding_of(st, idx[k]), sizeof(float) * st->enc_dim);
+		y[k] = (float) (0.05 + 0.9 * (ms[k] - lo) / (hi - lo));
+	}
+	memcpy(out->hw, d->hw, sizeof(out->hw));
+	out->n = n;
+	out->X = X;
+	out->y = y;
+}
+
+/*
+ * A validation device (section 7): support = opts.spec.support random
+ * architectures of its trimmed meta-train pool (fixed by the seed), query =
+ * its trimmed query pool.
+ */
+static void
+prepare_valid_device(const TrainState *st, const int *order, const DeviceRows *d,
+					 int ordinal, ValidDevice *v)
+{
+	int		   *tidx,
+			   *qidx,
+			   *pick;
+	double	   *tms,
+			   *qms;
+	int			nt = trimmed_pool(st, order, d, 0, st->opts.train_pool, &tidx, &tms);
+	int			nq = trimmed_pool(st, order, d, st->opts.train_pool,
+								  st->opts.train_pool + st->opts.query_pool, &qidx, &qms);
+	int			ns = st->opts.spec.support;
+	HelpRng		rng;
+
+	if (nt < ns || nq < 2)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("validation device \"%s\" has %d architectures in its trimmed meta-train pool and %d in its trimmed query pool; it needs %d and 2",
+						d->name, nt, nq, ns)));
+	v->name = d->name;
+	memcpy(v->hw, d->hw, sizeof(v->hw));
+	v->range_lo = v->range_hi = tms[0];
+	for (int k = 0; k < nt; k++)
+	{
+		v->range_lo = Min(v->range_lo, tms[k]);
+		v->range_hi = Max(v->range_hi, tms[k]);
+	}
+	pick = palloc(sizeof(int) * nt);
+	for (int k = 0; k < nt; k++)
+		pick[k] = k;
+	help_rng_seed(&rng, st->opts.spec.seed ^ (UINT64CONST(0x9e3779b97f4a7c15) * (uint64) (ordinal + 1)));
+	help_rng_shuffle(&rng, pick, nt);
+	v->n_support = ns;
+	v->support_X = palloc(sizeof(float) * st->enc_dim * ns);
+	v->support_ms = palloc(sizeof(double) * ns);
+	for (int k = 0; k < ns; k++)
+	{
+		memcpy(v->support_X + (Size) k * st->enc_dim, encoding_of(st, tidx[pick[k]]),
+			   sizeof(float) * st->enc_dim);
+		v->support_ms[k] = tms[pick[k]];
+	}
+	v->n_query = nq;
+	v->query_X = palloc(sizeof(float) * st->enc_dim * nq);
+	v->query_ms = qms;
+	for (int k = 0; k < nq; k++)
+		memcpy(v->query_X + (Size) k * st->enc_dim, encoding_of(st, qidx[k]),
+			   sizeof(float) * st->enc_dim);
+}
+
+/* Interrupt hook: a cancel or statement_timeout ends training here. */
+static int
+train_interrupted(void *arg)
+{
+	CHECK_FOR_INTERRUPTS();
+	return 0;
+}
+
+/*
+ * Validation hook: section 7 on every validation device, a NOTICE, and the
+ * best weights by mean Spearman (the last ones when there is no validation
+ * device).
+ */
+static int
+train_validate(void *arg, int episode, double meta_loss, const float *theta,
+			   const float *alpha, const float *infer)
+{
+	TrainRun   *run = (TrainRun *) arg;
+	const HelpLayout *L = run->layout;
+	MemoryContext old = MemoryContextSwitchTo(run->scratch);
+	double	   *rho = palloc(sizeof(double) * Max(run->n_valid, 1));
+	double		mean = 0.0;
+	StringInfoData msg;
+	bool		better;
+	Size		memory = MemoryContextMemAllocated(run->keep, true);
+
+	initStringInfo(&msg);
+	for (int i = 0; i < run->n_valid; i++)
+	{
+		ValidDevice *v = &run->valid[i];
+		HelpAdaptSpec spec;
+		HelpError	err;
+
+		spec.steps = run->opts->spec.meta.inner_steps;
+		spec.mc_samples = run->opts->mc_samples;
+		spec.seed = run->opts->spec.seed;
+		spec.z_scale = run->opts->spec.meta.z_scale;
+		spec.range_lo = v->range_lo;
+		spec.range_hi = v->range_hi;
+		err.status = HELP_OK;
+		rho[i] = help_device_spearman(L, theta, alpha, infer, v->hw, v->support_X,
+									  v->support_ms, v->n_support, v->query_X, v->query_ms,
+									  v->n_query, &spec, &err);
+		if (isnan(rho[i]))
+			rho[i] = 0.0;		/* a failed or constant adaptation ranks nothing */
+		mean += rho[i] / run->n_valid;
+		appendStringInfo(&msg, "%s%s %.3f", i ? ", " : "", v->name, rho[i]);
+		CHECK_FOR_INTERRUPTS();
+	}
+	better = run->n_valid == 0 || run->validations == 0 || mean > run->best_mean;
+	if (better)
+	{
+		memcpy(run->best_theta, theta, sizeof(float) * L->n_params);
+		memcpy(run->best_alpha, alpha, sizeof(float) * L->n_params);
+		memcpy(run->best_infer, infer, sizeof(float) * L->n_infer);
+		memcpy(run->best_rho, rho, sizeof(double) * run->n_valid);
+		run->best_mean = mean;
+		run->best_episode = episode;
+	}
+	if (run->validations == 0)
+		run->memory_first = memory;
+	run->memory_last = memory;
+	run->validations++;
+	if (run->n_valid == 0)
+		appendStringInfoString(&msg, "none (no validation devices)");
+	ereport(NOTICE,
+			(errmsg("help_meta_train: episode %d, meta-loss %.5f, valid Spearman %s (mean %.3f)%s, %.1f s",
+					episode, meta_loss, msg.data, mean,
+					better && run->n_valid ? ", best so far" : "",
+					(double) (GetCurrentTimestamp() - run->start) / USECS_PER_SEC)));
+	MemoryContextSwitchTo(old);
+	MemoryContextReset(run->scratch);
+	return 0;
+}
+
+/*
+ * The provenance of a meta-trained predictor: options, devices, best
+ * episode and its validation figures (nothing that varies between runs, so
+ * the same rows and seed give the same value).
+ */
+static char *
+train_provenance(const TrainState *st, const DeviceRows *devices, int n_devices,
+				 const TrainRun *run, int episodes_done)
+{
+	StringInfoData s;
+	bool		first = true;
+
+	initStringInfo(&s);
+	appendStringInfo(&s, "{\"source\": \"help_meta_train\", \"options\": %s, \"train_devices\": [",
+					 st->options);
+	for (int d = 0; d < n_devices; d++)
+		if (!devices[d].valid)
+		{
+			appendStringInfo(&s, "%s\"%s\"", first ? "" : ", ", devices[d].name);
+			first = false;
+		}
+	appendStringInfo(&s, "], \"episodes_done\": %d, \"best_episode\": %d, \"valid_spearman\": {",
+					 episodes_done, run->best_episode);
+	for (int i = 0; i < run->n_valid; i++)
+		appendStringInfo(&s, "%s\"%s\": %.4f", i ? ", " : "", run->valid[i].name,
+						 run->best_rho[i]);
+	appendStringInfo(&s, "}, \"valid_spearman_mean\": %.4f}",
+					 run->n_valid ? run->best_mean : 0.0);
+	return help_json_canonical(s.data);
+}
+
+/* help_meta_train final: prepare the devices, train, return the best predictor. */
+Datum
+help_meta_train_finalfn(PG_FUNCTION_ARGS)
+{
+	TrainState *st;
+	const HelpMetaTrainOptions *opts;
+	HelpLayout	L;
+	const char **names;
+	int		   *order;
+	DeviceRows *devices;
+	HelpTrainDevice *train;
+	int			n_train = 0;
+	TrainRun	run;
+	HelpMetaTrainHooks hooks;
+	float	   *theta,
+			   *alpha,
+			   *infer;
+	int			episodes_done;
+	HelpError	err;
+	HelpPredictor *p;
+	HelpPredictorView view;
+	char	   *meta;
+	HASH_SEQ_STATUS seq;
+	DeviceEntry *de;
+
+	if (!AggCheckCallContext(fcinfo, NULL))
+		elog(ERROR, "help_meta_train_finalfn called in non-aggregate context");
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	st = (TrainState *) PG_GETARG_POINTER(0);
+	opts = &st->opts;
+	help_layout_init(&L, (HelpSpace) opts->space, 100);
+
+	/* devices by name, rows by device then arch_idx */
+	names = palloc(sizeof(char *) * st->n_devices);
+	hash_seq_init(&seq, st->devices);
+	while ((de = hash_seq_search(&seq)) != NULL)
+		names[de->id] = de->name;
+	order = palloc(sizeof(int) * st->n_rows);
+	for (int r = 0; r < st->n_rows; r++)
+		order[r] = r;
+	sort_state = st;
+	sort_names = names;
+	qsort(order, st->n_rows, sizeof(int), cmp_rows);
+
+	devices = palloc0(sizeof(DeviceRows) * st->n_devices);
+	for (int r = 0, d = -1; r < st->n_rows; r++)
+	{
+		const char *name = names[st->row_device[order[r]]];
+
+		if (d < 0 || strcmp(devices[d].name, name) != 0)
+		{
+			d++;
+			devices[d].name = name;
+			devices[d].first = r;
+		}
+		else if (st->row_arch[order[r]] == st->row_arch[order[r - 1]])
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_EXCEPTION),
+					 errmsg("device \"%s\" has two measurements of arch_idx %d", name,
+							st->row_arch[order[r]])));
+		devices[d].n++;
+	}
+	for (int i = 0; i < opts->n_valid; i++)
+	{
+		bool		found = false;
+
+		for (int d = 0; d < st->n_devices; d++)
+			if (strcmp(devices[d].name, opts->valid_devices[i]) == 0)
+				devices[d].valid = found = true;
+		if (!found)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("validation device \"%s\" has no rows", opts->valid_devices[i])));
+	}
+
+	/* sections 1 and 7: embeddings, pools, validation sets */
+	train = palloc0(sizeof(HelpTrainDevice) * st->n_devices);
+	memset(&run, 0, sizeof(run));
+	run.layout = &L;
+	run.opts = opts;
+	run.valid = palloc0(sizeof(ValidDevice) * Max(opts->n_valid, 1));
+	for (int d = 0; d < st->n_devices; d++)
+	{
+		device_embedding(st, order, &devices[d]);
+		if (devices[d].valid)
+		{
+			prepare_valid_device(st, order, &devices[d], run.n_valid, &run.valid[run.n_valid]);
+			run.n_valid++;
+		}
+		else
+			prepare_train_device(st, order, &devices[d], &train[n_train++]);
+		CHECK_FOR_INTERRUPTS();
+	}
+
+	/* section 6 */
+	theta = palloc(sizeof(float) * L.n_params);
+	alpha = palloc(sizeof(float) * L.n_params);
+	infer = palloc(sizeof(float) * L.n_infer);
+	help_meta_init(&L, opts->spec.seed, opts->inner_lr_init, theta, alpha, infer);
+	run.keep = CurrentMemoryContext;
+	run.scratch = AllocSetContextCreate(CurrentMemoryContext, "help_meta_train validation",
+										ALLOCSET_DEFAULT_SIZES);
+	run.best_theta = palloc(sizeof(float) * L.n_params);
+	run.best_alpha = palloc(sizeof(float) * L.n_params);
+	run.best_infer = palloc(sizeof(float) * L.n_infer);
+	run.best_rho = palloc0(sizeof(double) * Max(run.n_valid, 1));
+	memcpy(run.best_theta, theta, sizeof(float) * L.n_params);
+	memcpy(run.best_alpha, alpha, sizeof(float) * L.n_params);
+	memcpy(run.best_infer, infer, sizeof(float) * L.n_infer);
+	run.start = GetCurrentTimestamp();
+	hooks.validate = train_validate;
+	hooks.interrupted = train_interrupted;
+	hooks.arg = &run;
+	if (help_meta_train_run(&L, &opts->spec, train, n_train, theta, alpha, infer, &hooks,
+							&episodes_done, &err) != HELP_OK)
+		help_report(&err);
+
+	ereport(NOTICE,
+			(errmsg("help_meta_train: %d episodes in %.1f s; best episode %d (mean valid Spearman %.3f); memory in use at the first and last validation: %zu and %zu bytes",
+					episodes_done, (double) (GetCurrentTimestamp() - run.start) / USECS_PER_SEC,
+					run.best_episode, run.best_mean, run.memory_first, run.memory_last)));
+	meta = train_provenance(st, devices, st->n_devices, &run, episodes_done);
+	p = help_predictor_alloc((HelpSpace) opts->space, L.width, false, 0, strlen(meta) + 1);
+	p->z_scale = (float) opts->spec.meta.z_scale;
+	help_predictor_view(p, &view);
+	memcpy(view.theta, run.best_theta, sizeof(float) * L.n_params);
+	memcpy(view.alpha, run.best_alpha, sizeof(float) * L.n_params);
+	memcpy(view.infer, run.best_infer, sizeof(float) * L.n_infer);
+	memcpy(view.meta, meta, strlen(meta) + 1);
+	help_predictor_finish(p);
+	PG_RETURN_HELP_PREDICTOR_P(p);
+}

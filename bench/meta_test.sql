@@ -1,9 +1,10 @@
 -- The HELP-METHOD.md section 7 protocol on one device and seed: support =
 -- 10 random architectures of the trimmed meta-train pool, query = the
--- trimmed query pool.  Needs bench/load.sql's tables and a predictor in
--- bench_predictor.  Returns Spearman and the time to adapt and predict.
+-- trimmed query pool.  Needs bench/load.sql's tables and a predictor (the
+-- argument, or else the one in bench_predictor).  Returns Spearman and the
+-- time to adapt and predict.
 CREATE FUNCTION bench_eval(dev text, seed int, train_pool int, query_pool int,
-                           pool_range bool DEFAULT true)
+                           pool_range bool DEFAULT true, predictor help_predictor DEFAULT NULL)
 RETURNS TABLE (spearman float8, ms float8) LANGUAGE plpgsql AS $$
 DECLARE
     t0 timestamptz;
@@ -33,7 +34,7 @@ BEGIN
     INTO range FROM pool_t WHERE pool = 'train';
 
     t0 := clock_timestamp();
-    SELECT help_adapt((SELECT p FROM bench_predictor), hw, a.enc, s.latency_ms,
+    SELECT help_adapt(coalesce(predictor, (SELECT p FROM bench_predictor)), hw, a.enc, s.latency_ms,
                       jsonb_strip_nulls(jsonb_build_object('seed', seed, 'latency_range', range))) INTO adapted
     FROM (SELECT * FROM pool_t WHERE pool = 'train'
           ORDER BY md5(seed || ':' || arch_idx) LIMIT 10) s

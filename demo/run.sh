@@ -4,9 +4,11 @@
 # folder, import the published NAS-Bench-201 predictor, adapt it to the
 # target device from its 10 reference measurements and 10 further ones, and
 # answer latency-constrained NAS over the MetaD2A candidates with one SQL
-# query (demo/nas.sql).
+# query (demo/nas.sql).  With TRAIN=N, meta-train the predictor instead
+# (help_meta_train_space, N episodes; the paper uses 2000, about 4 minutes
+# on 2 cores) on the folder's meta_train devices, selecting on meta_valid.
 #
-#   make demo [DATA=../shared/data/help] [DEVICE=gold_6240] [CONSTRAINTS=8,11,14]
+#   make demo [DATA=../shared/data/help] [DEVICE=gold_6240] [CONSTRAINTS=8,11,14] [TRAIN=2000]
 #
 # The extension must be installed first (make install).  DATA is relative to
 # the repository.
@@ -22,6 +24,11 @@ if [ -z "${HELP_DEMO_INSIDE:-}" ]; then
 	DATA=${DATA:-../shared/data/help}
 	DEVICE=${DEVICE:-gold_6240}
 	CONSTRAINTS=${CONSTRAINTS:-8,11,14}
+	TRAIN=${TRAIN:-}
+	if [ -n "$TRAIN" ] && ! [[ "$TRAIN" =~ ^[1-9][0-9]*$ ]]; then
+		echo "demo: TRAIN must be a number of meta-training episodes, e.g. 2000 (got '$TRAIN')" >&2
+		exit 1
+	fi
 	if [ ! -d "$DATA" ]; then
 		echo "demo: data folder $DATA not found (DATA=..., relative to $repo)" >&2
 		exit 1
@@ -53,7 +60,7 @@ if [ -z "${HELP_DEMO_INSIDE:-}" ]; then
 		exit 1
 	fi
 	export HELP_DEMO_INSIDE=1 HELP_DEMO_START=$(now)
-	export DATA=$(cd "$DATA" && pwd) DEVICE CONSTRAINTS
+	export DATA=$(cd "$DATA" && pwd) DEVICE CONSTRAINTS TRAIN
 	pg_virtualenv -v 15 "$0" 2>&1 | grep -v -e '^Creating new PostgreSQL cluster' -e '^Dropping cluster'
 	status=${PIPESTATUS[0]}
 	if [ "$status" -eq 0 ]; then
@@ -63,8 +70,10 @@ if [ -z "${HELP_DEMO_INSIDE:-}" ]; then
 fi
 
 # Inside the scratch cluster (PGHOST, PGPORT, PGUSER... set by pg_virtualenv).
+base=nasbench201/published
+[ -n "$TRAIN" ] && base=nasbench201/meta-trained
 psql_() { psql -X -q -v ON_ERROR_STOP=1 -d postgres -v device="$DEVICE" -v constraints="{$CONSTRAINTS}" \
-	-v predictor="nasbench201/$DEVICE" "$@"; }
+	-v predictor="nasbench201/$DEVICE" -v base="$base" -v episodes="${TRAIN:-0}" "$@"; }
 
 if ! psql_ -c 'CREATE EXTENSION help' 2> /tmp/help_demo_$$.err; then
 	cat /tmp/help_demo_$$.err; rm -f /tmp/help_demo_$$.err
@@ -83,16 +92,27 @@ t=$(now)
 psql_ -v data="$DATA" -f data/load.sql
 echo "   loaded in $(secs "$t")"
 
+if [ -n "$TRAIN" ]; then
+	t=$(now)
+	echo "== meta-training $base: help_meta_train on the meta_train devices, $TRAIN episodes, 2 threads, best by mean Spearman on the meta_valid devices"
+	PGOPTIONS="-c client_min_messages=warning" psql_ -At <<'SQL'
+SELECT format('   %s meta-train devices, %s validation devices; best episode %s, mean valid Spearman %s',
+              train_devices, valid_devices, best_episode, round(valid_spearman::numeric, 3))
+FROM help_meta_train_space('nasbench201', :'base', jsonb_build_object('episodes', :episodes, 'threads', 2));
+SQL
+	echo "   in $(secs "$t")"
+fi
+
 t=$(now)
 psql_ -At <<'SQL'
 SELECT format('== adapting %s (%s) to %s: hardware embedding from its 10 reference measurements,',
-              name, provenance ->> 'source', :'device')
-FROM help_predictors WHERE name = 'nasbench201/published';
+              name, coalesce(provenance ->> 'function', provenance ->> 'source'), :'device')
+FROM help_predictors WHERE name = :'base';
 -- support: the 10 reference measurements (already taken for the embedding,
 -- and they span the device's range) and 10 further ones, picked
 -- deterministically from the device's first-900 pool (the meta-training
 -- pool of the HELP protocol)
-SELECT * FROM help_adapt_device('nasbench201/published', :'device', :'predictor',
+SELECT * FROM help_adapt_device(:'base', :'device', :'predictor',
     ARRAY(SELECT arch_idx FROM help_reference_archs WHERE space = 'nasbench201') ||
     ARRAY(SELECT m.arch_idx FROM help_measurements m
           WHERE m.device = :'device' AND m.space = 'nasbench201' AND m.arch_idx < 900

@@ -229,6 +229,67 @@ END $$;
 COMMENT ON FUNCTION help_adapt_device(text, text, text, int[], jsonb) IS
 	'Adapt stored predictor base to a stored device (embedding from its reference measurements; support: the listed arch_idx, default all its measurements in the space), store it as name; options go to help_adapt';
 
+-- Meta-train a predictor on the stored measurements of a space's meta_train
+-- devices, selecting on its meta_valid devices, and store it.
+CREATE FUNCTION help_meta_train_space(space text, name text, options jsonb DEFAULT '{}',
+                                      OUT stored_as text, OUT train_devices int, OUT valid_devices int,
+                                      OUT best_episode int, OUT valid_spearman float8)
+LANGUAGE plpgsql VOLATILE AS $$
+#variable_conflict use_variable
+DECLARE
+	opts jsonb;
+	p help_predictor;
+	info jsonb;
+BEGIN
+	IF space IS NULL OR name IS NULL THEN
+		RAISE EXCEPTION 'help: space and name must not be NULL'
+			USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF space NOT IN ('nasbench201', 'fbnet', 'ofa') THEN
+		RAISE EXCEPTION 'help: unknown search space "%"', space
+			USING ERRCODE = 'invalid_parameter_value',
+			      HINT = 'Search spaces are nasbench201, fbnet and ofa.';
+	END IF;
+	IF NOT EXISTS (SELECT 1 FROM help_device_splits s JOIN help_measurements m USING (space, device)
+	               WHERE s.space = help_meta_train_space.space AND s.split = 'meta_train') THEN
+		RAISE EXCEPTION 'help: no measurements of meta_train devices stored for space %', space
+			USING ERRCODE = 'object_not_in_prerequisite_state',
+			      HINT = 'help_device_splits names the meta_train devices; data/load.sql loads them with their measurements.';
+	END IF;
+	IF (SELECT count(*) FROM help_reference_archs r WHERE r.space = help_meta_train_space.space) <> 10 THEN
+		RAISE EXCEPTION 'help: the 10 reference architectures of space % are not stored', space
+			USING ERRCODE = 'object_not_in_prerequisite_state',
+			      HINT = 'Load the space first: psql -v data=... -f data/load.sql';
+	END IF;
+	-- defaults from the tables; the caller's options win
+	opts := jsonb_build_object(
+	            'space', space,
+	            'reference_archs', (SELECT jsonb_agg(r.arch_idx ORDER BY r.position)
+	                                FROM help_reference_archs r WHERE r.space = help_meta_train_space.space),
+	            'valid_devices', (SELECT coalesce(jsonb_agg(s.device ORDER BY s.device), '[]')
+	                              FROM help_device_splits s
+	                              WHERE s.space = help_meta_train_space.space AND s.split = 'meta_valid'
+	                                AND EXISTS (SELECT 1 FROM help_measurements m
+	                                            WHERE m.device = s.device AND m.space = s.space)))
+	        || coalesce(options, '{}');
+	SELECT help_meta_train(m.device, m.arch_idx, a.encoding, m.latency_ms, opts) INTO p
+	FROM help_measurements m
+	JOIN help_architectures a ON a.space = m.space AND a.arch_idx = m.arch_idx
+	JOIN help_device_splits s ON s.space = m.space AND s.device = m.device
+	WHERE m.space = help_meta_train_space.space
+	  AND (s.split = 'meta_train' OR m.device IN (SELECT jsonb_array_elements_text(opts -> 'valid_devices')));
+	info := help_predictor_info(p) -> 'provenance';
+	INSERT INTO help_predictors (name, space, predictor, provenance)
+	VALUES (name, space, p, jsonb_build_object('function', 'help_meta_train_space') || info);
+	stored_as := name;
+	train_devices := jsonb_array_length(info -> 'train_devices');
+	valid_devices := jsonb_array_length(opts -> 'valid_devices');
+	best_episode := (info ->> 'best_episode')::int;
+	valid_spearman := (info ->> 'valid_spearman_mean')::float8;
+END $$;
+COMMENT ON FUNCTION help_meta_train_space(text, text, jsonb) IS
+	'Meta-train a predictor with help_meta_train on the stored measurements of the space''s meta_train devices (model selection on its meta_valid devices), store it as name; options go to help_meta_train';
+
 -- Predicted latency of every architecture of the predictor's space (or of
 -- the listed ones) on the predictor's device.  The one place where scoring
 -- happens: help_nas and the demo query go through it.

@@ -212,6 +212,8 @@ SELECT pg_temp.err($$SELECT help_adapt_device('nasbench201/published', 'gold_624
 SELECT pg_temp.err($$SELECT help_adapt_device('nasbench201/published', 'gold_6240', 'x', '{1,2,3}', '{"stepz": 3}')$$) AS adapt_bad_option;
 SELECT pg_temp.err($$SELECT help_adapt_device('nasbench201/published', 'gold_6240', 'x', '{1}')$$) AS adapt_one_row;
 SELECT pg_temp.err($$SELECT help_adapt_device('nasbench201/published', 'gold_6240', NULL)$$) AS adapt_null_name;
+SELECT pg_temp.err($$SELECT * FROM help_meta_train_space('nasbench201', 'x')$$) AS meta_train_without_meta_train_devices;
+SELECT pg_temp.err($$SELECT * FROM help_meta_train_space('darts', 'x')$$) AS meta_train_unknown_space;
 SELECT pg_temp.err($$SELECT * FROM help_score('no_such_predictor')$$) AS score_no_predictor;
 SELECT pg_temp.err($$SELECT * FROM help_score('nasbench201/published')$$) AS score_not_adapted;
 SELECT pg_temp.err($$SELECT * FROM help_nas('no_such_predictor', 10)$$) AS nas_no_predictor;

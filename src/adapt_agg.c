@@ -17,7 +17,6 @@
 #include "adapt.h"
 #include "encode.h"
 #include "lib/stringinfo.h"
-#include "utils/jsonb.h"
 
 PG_FUNCTION_INFO_V1(help_adapt_transfn);
 PG_FUNCTION_INFO_V1(help_adapt_finalfn);
@@ -33,18 +32,6 @@ typedef struct AdaptState
 	float	   *x;				/* n x enc_dim */
 	double	   *ms;
 } AdaptState;
-
-/* Options of a row as text (NULL when absent). */
-static char *
-row_options(FunctionCallInfo fcinfo)
-{
-	Jsonb	   *jb;
-
-	if (PG_NARGS() < 6 || PG_ARGISNULL(5))
-		return NULL;
-	jb = PG_GETARG_JSONB_P(5);
-	return JsonbToCString(NULL, &jb->root, VARSIZE(jb));
-}
 
 /* Check and copy a hardware embedding argument. */
 static void
@@ -76,7 +63,7 @@ adapt_state_new(FunctionCallInfo fcinfo, MemoryContext aggcxt)
 
 	st->base = p;
 	st->enc_dim = help_space_encoding_dim((HelpSpace) p->space);
-	st->options = row_options(fcinfo);
+	st->options = help_agg_options(fcinfo);
 	st->capacity = 16;
 	st->x = palloc(sizeof(float) * st->enc_dim * st->capacity);
 	st->ms = palloc(sizeof(double) * st->capacity);
@@ -92,7 +79,6 @@ check_same_group(FunctionCallInfo fcinfo, AdaptState *st)
 	HelpPredictor *hdr = (HelpPredictor *)
 		PG_DETOAST_DATUM_SLICE(PG_GETARG_DATUM(1), 0, HELP_PREDICTOR_HDRSZ);
 	float		hw[HELP_HW_DIM];
-	char	   *options = row_options(fcinfo);
 
 	if (hdr->fingerprint != st->base->fingerprint)
 		ereport(ERROR,
@@ -105,11 +91,7 @@ check_same_group(FunctionCallInfo fcinfo, AdaptState *st)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("help_adapt got different hardware embeddings within one group"),
 				 errhint("Adapt to one device at a time: GROUP BY the device.")));
-	if ((options == NULL) != (st->options == NULL) ||
-		(options && strcmp(options, st->options) != 0))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("help_adapt options must be the same on every row")));
+	help_agg_check_same_options(fcinfo, st->options, "help_adapt");
 }
 
 /* help_adapt(predictor, hw_embedding, arch, latency_ms [, options]) transition. */

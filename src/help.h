@@ -87,6 +87,11 @@ extern void help_predictor_set_support_ms(HelpPredictorView *view, int i, double
 extern HelpPredictor *help_predictor_copy_with(HelpPredictor *base, bool adapted,
 											   int n_support, const char *meta);
 
+/* agg_options.c */
+extern char *help_agg_options(FunctionCallInfo fcinfo);
+extern void help_agg_check_same_options(FunctionCallInfo fcinfo, const char *first,
+										const char *aggname);
+
 /* predictor_json.c */
 extern char *help_json_canonical(const char *json_object_text);
 

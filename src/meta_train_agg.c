@@ -23,7 +23,6 @@
 #include "rng.h"
 #include "utils/builtins.h"
 #include "utils/hsearch.h"
-#include "utils/jsonb.h"
 #include "utils/memutils.h"
 #include "utils/timestamp.h"
 
@@ -107,18 +106,6 @@ typedef struct TrainRun
 	Size		memory_last;
 } TrainRun;
 
-/* Options of a row as JSON text (NULL when absent). */
-static char *
-row_options(FunctionCallInfo fcinfo)
-{
-	Jsonb	   *jb;
-
-	if (PG_ARGISNULL(5))
-		return NULL;
-	jb = PG_GETARG_JSONB_P(5);
-	return JsonbToCString(NULL, &jb->root, VARSIZE(jb));
-}
-
 /* First row: parse the options and set up the collections. */
 static TrainState *
 train_state_new(FunctionCallInfo fcinfo, MemoryContext aggcxt)
@@ -127,7 +114,7 @@ train_state_new(FunctionCallInfo fcinfo, MemoryContext aggcxt)
 	TrainState *st = palloc0(sizeof(TrainState));
 	HASHCTL		ctl;
 
-	st->options = row_options(fcinfo);
+	st->options = help_agg_options(fcinfo);
 	help_parse_meta_train_options(st->options, &st->opts);
 	st->enc_dim = help_space_encoding_dim((HelpSpace) st->opts.space);
 
@@ -209,7 +196,6 @@ help_meta_train_transfn(PG_FUNCTION_ARGS)
 	MemoryContext aggcxt;
 	MemoryContext old;
 	TrainState *st;
-	char	   *options;
 	float	   *x;
 	int			n;
 	int			arch_idx;
@@ -229,12 +215,7 @@ help_meta_train_transfn(PG_FUNCTION_ARGS)
 	else
 	{
 		st = (TrainState *) PG_GETARG_POINTER(0);
-		options = row_options(fcinfo);
-		if ((options == NULL) != (st->options == NULL) ||
-			(options && strcmp(options, st->options) != 0))
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("help_meta_train options must be the same on every row")));
+		help_agg_check_same_options(fcinfo, st->options, "help_meta_train");
 	}
 
 	arch_idx = PG_GETARG_INT32(2);

@@ -299,13 +299,13 @@ LANGUAGE sql STABLE AS $$
 	-- The predictor enters as a parameter (scalar subqueries), not as a
 	-- column: a window function's input rows are stored, and a 1 MB
 	-- predictor in each of them would be copied once per architecture.
+	WITH stored AS MATERIALIZED (
+		SELECT * FROM help_stored_adapted_predictor(help_score.predictor))
 	SELECT arch_idx, arch, (s.p).latency_ms, (s.p).stddev_ms
 	FROM (SELECT a.arch_idx, a.arch,
-	             help_predict_batch_with_stddev(
-	                 (SELECT p.predictor FROM help_stored_adapted_predictor(help_score.predictor) p),
-	                 a.encoding) OVER () AS p
+	             help_predict_batch_with_stddev((SELECT predictor FROM stored), a.encoding) OVER () AS p
 	      FROM help_architectures a
-	      WHERE a.space = (SELECT p.space FROM help_stored_adapted_predictor(help_score.predictor) p)
+	      WHERE a.space = (SELECT space FROM stored)
 	        AND (help_score.subset IS NULL OR a.arch_idx = ANY (help_score.subset))) s
 $$;
 COMMENT ON FUNCTION help_score(text, int[]) IS

@@ -14,16 +14,12 @@ softplus(double x)
 	return x > 20.0 ? x : log1p(exp(x));
 }
 
-/* See modulator.h. */
-void
-help_modulator_posterior(const HelpLayout *L, const float *infer, const float *hw,
-						 double *mu, double *sigma)
+/* The inference network's hidden layer: h = relu(W0 hw + b0), in double. */
+static void
+infer_hidden(const HelpLayout *L, const float *infer, const float *hw, double *h)
 {
 	const float *w0 = infer + L->infer[0].offset;
 	const float *b0 = infer + L->infer[1].offset;
-	const float *w2 = infer + L->infer[2].offset;
-	const float *b2 = infer + L->infer[3].offset;
-	double		h[HELP_INFER_HIDDEN];
 
 	for (int i = 0; i < HELP_INFER_HIDDEN; i++)
 	{
@@ -33,6 +29,18 @@ help_modulator_posterior(const HelpLayout *L, const float *infer, const float *h
 			s += (double) w0[i * L->hw_dim + j] * hw[j];
 		h[i] = s > 0.0 ? s : 0.0;
 	}
+}
+
+/* See modulator.h. */
+void
+help_modulator_posterior(const HelpLayout *L, const float *infer, const float *hw,
+						 double *mu, double *sigma)
+{
+	const float *w2 = infer + L->infer[2].offset;
+	const float *b2 = infer + L->infer[3].offset;
+	double		h[HELP_INFER_HIDDEN];
+
+	infer_hidden(L, infer, hw, h);
 	for (int k = 0; k < 2 * L->z_dim; k++)
 	{
 		double		s = b2[k];
@@ -107,8 +115,6 @@ help_modulator_posterior_backward(const HelpLayout *L, const float *infer,
 								  const float *hw, const double *dmu,
 								  const double *dsigma, float *dinfer)
 {
-	const float *w0 = infer + L->infer[0].offset;
-	const float *b0 = infer + L->infer[1].offset;
 	const float *w2 = infer + L->infer[2].offset;
 	const float *b2 = infer + L->infer[3].offset;
 	float	   *dw0 = dinfer + L->infer[0].offset;
@@ -118,14 +124,7 @@ help_modulator_posterior_backward(const HelpLayout *L, const float *infer,
 	double		h[HELP_INFER_HIDDEN];
 	double		dh[HELP_INFER_HIDDEN] = {0};
 
-	for (int i = 0; i < HELP_INFER_HIDDEN; i++)
-	{
-		double		s = b0[i];
-
-		for (int j = 0; j < L->hw_dim; j++)
-			s += (double) w0[i * L->hw_dim + j] * hw[j];
-		h[i] = s > 0.0 ? s : 0.0;
-	}
+	infer_hidden(L, infer, hw, h);
 	for (int k = 0; k < 2 * L->z_dim; k++)
 	{
 		double		dout;

@@ -91,8 +91,11 @@ inner_step(const HelpLayout *L, const float *cur, float *restrict next,
 
 /*
  * Back through the inner steps: turns u = d loss / d theta_K into
- * d loss / d theta_0 and adds weight * d loss / d alpha into dalpha.
+ * d loss / d theta_0 and adds weight * d loss / d alpha into dalpha.  Built
+ * for AVX-512/AVX2 too: its per-parameter loops are hot.  (inner_step is
+ * not: it must match help_inner_loop bit for bit.)
  */
+HELP_VECTOR_CLONES
 static void
 backprop_inner_steps(const HelpLayout *L, const HelpMetaSpec *spec,
 					 const float *restrict alpha, const HelpMetaTask *task,

@@ -129,6 +129,7 @@ help_meta_init(const HelpLayout *L, uint64_t seed, double inner_lr_init,
 }
 
 /* One Adam step (t counts from 1) of n parameters p with gradient g. */
+HELP_VECTOR_CLONES
 static void
 adam_step(float *p, const float *g, AdamMoments *mom, size_t n, double lr, int t)
 {

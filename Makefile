@@ -37,7 +37,7 @@ PG_CFLAGS = $(OPTFLAGS) $(WARNFLAGS)
 SHLIB_LINK = $(BLAS_LIBS) $(JSONC_LIBS) -lm
 
 EXTRA_CLEAN = $(DATA_built) test/results test/regression.diffs test/regression.out \
-	core_test bench/meta_test_core bench/meta_train_core
+	core_test bench/meta_test_core bench/meta_train_core bench/predict_core
 
 # Tests and benchmarks read the shared data folder from here.
 export HELP_DATA ?= $(abspath ../shared/data/help)
@@ -77,3 +77,8 @@ test: core_test
 # the shared data folder with valid Spearman (--data DIR); no server needed.
 bench/meta_train_core: bench/meta_train_core.c bench/help_data.c bench/help_data.h $(CORE_SRCS) src/core/*.h
 	$(CC) $(OPTFLAGS) $(WARNFLAGS) -Isrc/core $(BLAS_CFLAGS) $(JSONC_CFLAGS) -o $@ bench/meta_train_core.c bench/help_data.c $(CORE_SRCS) $(BLAS_LIBS) $(JSONC_LIBS) -lm
+
+# Seconds to predict every architecture of a space (all z draws) with the
+# numerical core alone, as help_predict_batch does inside a backend.
+bench/predict_core: bench/predict_core.c bench/help_data.c bench/help_data.h $(CORE_SRCS) src/core/*.h
+	$(CC) $(OPTFLAGS) $(WARNFLAGS) -Isrc/core $(BLAS_CFLAGS) $(JSONC_CFLAGS) -o $@ bench/predict_core.c bench/help_data.c $(CORE_SRCS) $(BLAS_LIBS) $(JSONC_LIBS) -lm

@@ -265,6 +265,9 @@ help_data_load(const char *dir, HelpSpace space, int train_pool, int query_pool,
 			status = prepare_device(&raw, d, data->enc_dim, train_pool, query_pool,
 									&data->devices[d], errbuf, errlen);
 		data->n_devices = raw.n_devices;
+		data->n_archs = raw.n_archs;
+		data->archs_X = raw.enc;
+		raw.enc = NULL;
 	}
 	free(raw.enc);
 	free(raw.names);

@@ -34,6 +34,8 @@ typedef struct HelpData
 	int			enc_dim;
 	int			n_devices;
 	DataDevice *devices;
+	int			n_archs;		/* every architecture of architectures.csv */
+	float	   *archs_X;		/* n_archs encodings */
 } HelpData;
 
 /*

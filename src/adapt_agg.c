@@ -233,7 +233,7 @@ help_adapt_finalfn(PG_FUNCTION_ARGS)
 	help_predictor_finish(p);
 
 	/* adapt once now so that an unusable support set fails here, not later */
-	ad = help_adapt_view(&v, p, &err);
+	ad = help_adapt_view(&v, p, 0, &err);
 	if (ad == NULL)
 		help_report(&err);
 	help_adapted_destroy(ad);

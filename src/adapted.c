@@ -98,7 +98,7 @@ cache_insert(HelpPredictor *p, const HelpAdapted *ad)
 	slot->key = palloc(VARSIZE(p));
 	memcpy(slot->key, p, VARSIZE(p));
 	slot->layout = *ad->layout;
-	slot->adapted = help_adapted_copy(ad, &slot->layout, false);
+	slot->adapted = help_adapted_copy(ad, &slot->layout, 0);
 	MemoryContextSwitchTo(old);
 	slot->bytes = bytes;
 	slot->last_used = ++cache_clock;
@@ -106,12 +106,14 @@ cache_insert(HelpPredictor *p, const HelpAdapted *ad)
 
 /*
  * The adaptation recorded in p (viewed through view), in the current
- * memory context: a copy of the cached state when this backend has adapted
- * the same predictor before, otherwise adapted now (and cached).  Returns
- * NULL with err set if the support set cannot define the millisecond map.
+ * memory context, with a workspace for prediction batches of up to
+ * max_batch rows (0: only the support set's): a copy of the cached state
+ * when this backend has adapted the same predictor before, otherwise
+ * adapted now (and cached).  Returns NULL with err set if the support set
+ * cannot define the millisecond map.
  */
 HelpAdapted *
-help_adapt_view(HelpPredictorView *view, HelpPredictor *p, HelpError *err)
+help_adapt_view(HelpPredictorView *view, HelpPredictor *p, int max_batch, HelpError *err)
 {
 	HelpAdaptSpec spec;
 	AdaptedCacheEntry *hit = cache_lookup(p);
@@ -120,7 +122,7 @@ help_adapt_view(HelpPredictorView *view, HelpPredictor *p, HelpError *err)
 
 	Assert(p->flags & HELP_FLAG_ADAPTED);
 	if (hit != NULL)
-		return help_adapted_copy(hit->adapted, &view->layout, true);
+		return help_adapted_copy(hit->adapted, &view->layout, max_batch);
 
 	spec.steps = p->steps;
 	spec.mc_samples = p->mc_samples;
@@ -135,6 +137,9 @@ help_adapt_view(HelpPredictorView *view, HelpPredictor *p, HelpError *err)
 					view->support_x, ms, (int) p->n_support, &spec, err);
 	pfree(ms);
 	if (ad != NULL)
+	{
 		cache_insert(p, ad);
+		help_adapted_reserve(ad, max_batch);
+	}
 	return ad;
 }

@@ -103,7 +103,7 @@ extern void help_install_allocator(void);
 /* adapted.c */
 struct HelpAdapted;
 extern struct HelpAdapted *help_adapt_view(HelpPredictorView *view, HelpPredictor *p,
-										   HelpError *err);
+										   int max_batch, HelpError *err);
 
 /* predict.c: a predictor's adapted state, cached in fn_extra */
 typedef struct HelpPredictCache
@@ -119,7 +119,8 @@ typedef struct HelpPredictCache
 	float	   *draws;			/* one row's predictions, one per draw */
 } HelpPredictCache;
 
-extern HelpPredictCache *help_predict_cache(FmgrInfo *flinfo, Datum predictor);
+extern HelpPredictCache *help_predict_cache(FmgrInfo *flinfo, Datum predictor,
+											int max_batch);
 
 /* options.c */
 struct HelpAdaptSpec;

@@ -42,7 +42,7 @@ cache_matches(HelpPredictCache *c, Datum datum)
  * built at most once per distinct value.
  */
 HelpPredictCache *
-help_predict_cache(FmgrInfo *flinfo, Datum datum)
+help_predict_cache(FmgrInfo *flinfo, Datum datum, int max_batch)
 {
 	HelpPredictCache *c = (HelpPredictCache *) flinfo->fn_extra;
 	struct varlena *raw = (struct varlena *) DatumGetPointer(datum);
@@ -76,7 +76,7 @@ help_predict_cache(FmgrInfo *flinfo, Datum datum)
 				 errmsg("help_predictor is not adapted to a device"),
 				 errhint("Adapt it first: SELECT help_adapt(predictor, hw_embedding, arch, latency_ms) over the device's measurements.")));
 	help_predictor_view(c->predictor, &c->view);
-	c->adapted = help_adapt_view(&c->view, c->predictor, &err);
+	c->adapted = help_adapt_view(&c->view, c->predictor, max_batch, &err);
 	if (c->adapted == NULL)
 		help_report(&err);
 	c->draws = palloc(sizeof(float) * c->adapted->n_draws);
@@ -107,7 +107,7 @@ predict_one(HelpPredictCache *c, const float *x, int n, bool want_stddev)
 static Datum
 predict_common(FunctionCallInfo fcinfo, bool from_text, bool want_stddev)
 {
-	HelpPredictCache *c = help_predict_cache(fcinfo->flinfo, PG_GETARG_DATUM(0));
+	HelpPredictCache *c = help_predict_cache(fcinfo->flinfo, PG_GETARG_DATUM(0), 1);
 	float	   *x;
 	int			n;
 

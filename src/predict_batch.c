@@ -25,7 +25,7 @@ PG_FUNCTION_INFO_V1(help_predict_batch);
 PG_FUNCTION_INFO_V1(help_predict_batch_stddev);
 PG_FUNCTION_INFO_V1(help_predict_batch_with_stddev);
 
-#define BATCH_ROWS 512
+#define BATCH_ROWS HELP_PREDICT_BATCH
 
 /* Results of one partition, in partition-local memory. */
 typedef struct BatchResults
@@ -87,7 +87,7 @@ score_rows(WindowObject winobj, FmgrInfo *flinfo, int64 start, int len, BatchRes
 		r->isnull[row] = true;
 		if (isnull)
 			continue;
-		c = help_predict_cache(flinfo, p);
+		c = help_predict_cache(flinfo, p, BATCH_ROWS);
 		if (!r->have_predictor)
 		{
 			r->fingerprint = c->fingerprint;

@@ -7,9 +7,6 @@
 #include "rng.h"
 
 #include <math.h>
-
-/* Prediction chunk of an adapted predictor's workspace (cells). */
-#define ADAPTED_BATCH 256
 #include <stdbool.h>
 #include <string.h>
 
@@ -135,6 +132,7 @@ help_adapt(const HelpLayout *L, const float *theta, const float *alpha,
 	float	   *y = help_alloc(sizeof(float) * n);
 	float	   *grad = help_alloc(sizeof(float) * L->n_params);
 	double	   *mean = help_alloc(sizeof(double) * n);
+	HelpWorkspace *ws = help_workspace_create(L, n);	/* the inner loop's */
 	double		lo_ms = ms[0],
 				hi_ms = ms[0],
 				lo,
@@ -145,8 +143,8 @@ help_adapt(const HelpLayout *L, const float *theta, const float *alpha,
 	ad->n_draws = spec->mc_samples;
 	ad->theta = help_alloc(sizeof(float) * L->n_params * spec->mc_samples);
 	memcpy(ad->hw, hw, sizeof(ad->hw));
-	ad->ws = help_workspace_create(L, n > ADAPTED_BATCH ? n : ADAPTED_BATCH);
-	if (help_support_targets(L, theta, infer, hw, X, ms, n, spec, y, ad->ws, err) != HELP_OK)
+	ad->ws = help_predict_workspace_create(L, n);
+	if (help_support_targets(L, theta, infer, hw, X, ms, n, spec, y, ws, err) != HELP_OK)
 		goto fail;
 
 	help_modulator_posterior(L, infer, hw, mu, sigma);
@@ -157,7 +155,7 @@ help_adapt(const HelpLayout *L, const float *theta, const float *alpha,
 
 		help_modulator_draw(L->z_dim, mu, sigma, &rng, z);
 		help_modulate(L, theta, z, spec->z_scale, td);
-		help_inner_loop(L, td, alpha, hw, X, y, n, spec->steps, grad, ad->ws);
+		help_inner_loop(L, td, alpha, hw, X, y, n, spec->steps, grad, ws);
 	}
 
 	/* millisecond map: support predictions' range onto measured range */
@@ -192,6 +190,7 @@ done:
 	help_free(y);
 	help_free(grad);
 	help_free(mean);
+	help_workspace_destroy(ws);
 	return ad;
 }
 
@@ -208,7 +207,7 @@ help_adapted_destroy(HelpAdapted *ad)
 
 /* See adapt.h. */
 HelpAdapted *
-help_adapted_copy(const HelpAdapted *src, const HelpLayout *layout, bool with_workspace)
+help_adapted_copy(const HelpAdapted *src, const HelpLayout *layout, int max_batch)
 {
 	HelpAdapted *ad = help_alloc(sizeof(HelpAdapted));
 	size_t		theta_bytes = sizeof(float) * src->layout->n_params * src->n_draws;
@@ -217,8 +216,22 @@ help_adapted_copy(const HelpAdapted *src, const HelpLayout *layout, bool with_wo
 	ad->layout = layout;
 	ad->theta = help_alloc(theta_bytes);
 	memcpy(ad->theta, src->theta, theta_bytes);
-	ad->ws = with_workspace ? help_workspace_create(layout, ADAPTED_BATCH) : NULL;
+	ad->ws = NULL;
+	if (max_batch > 0)
+		help_adapted_reserve(ad, max_batch);
 	return ad;
+}
+
+/* See adapt.h. */
+void
+help_adapted_reserve(HelpAdapted *ad, int max_batch)
+{
+	int			batch = max_batch < HELP_PREDICT_BATCH ? max_batch : HELP_PREDICT_BATCH;
+
+	if (ad->ws != NULL && ad->ws->max_batch >= batch)
+		return;
+	help_workspace_destroy(ad->ws);
+	ad->ws = help_predict_workspace_create(ad->layout, batch > 0 ? batch : 1);
 }
 
 /* See adapt.h. */

@@ -40,7 +40,8 @@ typedef struct HelpAdapted
 	double		ms_scale;
 	double		support_pred_min;	/* mean prediction range over the support */
 	double		support_pred_max;
-	HelpWorkspace *ws;
+	HelpWorkspace *ws;			/* for prediction (help_adapted_reserve); NULL
+								 * in a copy kept only to be copied from */
 } HelpAdapted;
 
 /*
@@ -82,11 +83,27 @@ extern void help_adapted_destroy(HelpAdapted *adapted);
 
 /*
  * A deep copy of an adapted predictor that refers to layout (an equal
- * layout the caller keeps alive); with a workspace of its own, or with none
- * when it is only kept to be copied from.
+ * layout the caller keeps alive); with a workspace for prediction batches
+ * of up to max_batch architectures, or with none (max_batch 0) when it is
+ * only kept to be copied from.
  */
 extern HelpAdapted *help_adapted_copy(const HelpAdapted *adapted, const HelpLayout *layout,
-									  bool with_workspace);
+									  int max_batch);
+
+/*
+ * Largest prediction batch of an adapted predictor's workspace: larger
+ * requests run in chunks of it.  A chunk of 1,024 cells keeps the GCN's
+ * node classes and the head's activations within the L2 cache.
+ */
+#define HELP_PREDICT_BATCH 1024
+
+/*
+ * Give the adapted predictor a workspace for prediction batches of up to
+ * max_batch architectures (at most HELP_PREDICT_BATCH), allocated now, in
+ * the caller's memory (help_adapt leaves one for its support set only).
+ * Predictions never allocate a workspace themselves.
+ */
+extern void help_adapted_reserve(HelpAdapted *adapted, int max_batch);
 
 /*
  * Normalized predictions of every draw for n architectures:

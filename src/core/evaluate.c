@@ -24,6 +24,7 @@ help_device_spearman(const HelpLayout *L, const float *theta, const float *alpha
 
 	if (adapted == NULL)
 		return NAN;
+	help_adapted_reserve(adapted, n_query);
 	pred = help_alloc(sizeof(double) * (n_query > 0 ? n_query : 1));
 	pairs = help_alloc(sizeof(HelpPair) * (n_query > 0 ? n_query : 1));
 	help_adapted_predict_ms(adapted, query_X, n_query, NULL, pred, NULL);

@@ -13,9 +13,27 @@
 /* a signature: its length, then up to N_NODES (coefficient bits, class) pairs */
 #define SIG_INTS (1 + 2 * N_NODES)
 
+/*
+ * The sums below run over blocks of 16 columns held in a vector (one
+ * AVX-512 register, two AVX2 ones): a block's partial sums stay in
+ * registers across all the terms, so each output is written once instead
+ * of once per term.  Columns past the last whole block are summed one by
+ * one.
+ */
+#define BLOCK 16
+typedef float BlockVec __attribute__((vector_size(BLOCK * sizeof(float))));
+
+typedef int32_t BlockMask __attribute__((vector_size(BLOCK * sizeof(int32_t))));
+
+/* BLOCK floats from or to memory of any alignment (macros: no vector ABI). */
+#define BLOCK_LOAD(v, p) memcpy(&(v), (p), sizeof(BlockVec))
+#define BLOCK_STORE(p, v) memcpy((p), &(v), sizeof(BlockVec))
+
 struct HelpGcnPlan
 {
 	int			width;
+	int			stride;			/* row length of state and product: width
+								 * rounded up to whole blocks, padded with 0 */
 	int			capacity;		/* classes per layer: max_batch * N_NODES */
 	int			table_size;		/* power of two >= 2 * capacity */
 	int		   *table;			/* class + 1 per slot, 0 = empty */
@@ -27,8 +45,10 @@ struct HelpGcnPlan
 	int32_t    *sigs[N_LAYERS];	/* capacity x SIG_INTS per layer */
 	int		   *class_of;		/* capacity: layer-3 class of each (cell, node) */
 	int		   *scratch_class;	/* capacity: the same for the layer being built */
-	float	   *state[2];		/* capacity x width: one row per class */
-	float	   *product;		/* capacity x width: state x W */
+	float	   *state[2];		/* capacity x stride: one row per class */
+	float	   *product;		/* capacity x stride: state x W */
+	float	   *bias;			/* stride: a layer's bias, padded */
+	float	   *readout_row;	/* stride: one cell's readout, padded */
 };
 
 /* See gcn_classes.h. */
@@ -37,9 +57,10 @@ help_gcn_plan_create(const HelpLayout *L, int max_batch)
 {
 	HelpGcnPlan *plan = help_alloc(sizeof(HelpGcnPlan));
 	size_t		cap = (size_t) max_batch * N_NODES;
-	size_t		wide = L->width > HELP_NB201_FEATS ? L->width : HELP_NB201_FEATS;
+	size_t		stride = (L->width + BLOCK - 1) / BLOCK * BLOCK;
 
 	plan->width = L->width;
+	plan->stride = (int) stride;
 	plan->capacity = (int) cap;
 	plan->table_size = 1;
 	while ((size_t) plan->table_size < 2 * cap)
@@ -51,8 +72,10 @@ help_gcn_plan_create(const HelpLayout *L, int max_batch)
 	plan->class_of = help_alloc(sizeof(int) * cap);
 	plan->scratch_class = help_alloc(sizeof(int) * cap);
 	for (int k = 0; k < 2; k++)
-		plan->state[k] = help_alloc(sizeof(float) * cap * wide);
-	plan->product = help_alloc(sizeof(float) * cap * L->width);
+		plan->state[k] = help_alloc(sizeof(float) * cap * stride);
+	plan->product = help_alloc(sizeof(float) * cap * stride);
+	plan->bias = help_alloc(sizeof(float) * stride);
+	plan->readout_row = help_alloc(sizeof(float) * stride);
 	return plan;
 }
 
@@ -71,6 +94,8 @@ help_gcn_plan_destroy(HelpGcnPlan *plan)
 	for (int k = 0; k < 2; k++)
 		help_free(plan->state[k]);
 	help_free(plan->product);
+	help_free(plan->bias);
+	help_free(plan->readout_row);
 	help_free(plan);
 }
 
@@ -112,6 +137,35 @@ intern(HelpGcnPlan *plan, int32_t *sigs, const int32_t *sig, int n_ints, int *n_
 	}
 }
 
+/*
+ * Put the len (coefficient, class) pairs of a signature in order of class,
+ * then coefficient bits (insertion sort: at most N_NODES pairs).  A node's
+ * sum does not depend on the order of its terms, so nodes that aggregate
+ * the same terms in another order, like the global node of cells with the
+ * same operations in other places, share a class.
+ */
+static void
+sort_pairs(int32_t *sig, int len)
+{
+	int32_t    *pairs = sig + 1;
+
+	for (int i = 1; i < len; i++)
+	{
+		int32_t		coef = pairs[2 * i],
+					cls = pairs[2 * i + 1];
+		int			j = i;
+
+		for (; j > 0 && (pairs[2 * j - 1] > cls ||
+						 (pairs[2 * j - 1] == cls && pairs[2 * j - 2] > coef)); j--)
+		{
+			pairs[2 * j] = pairs[2 * j - 2];
+			pairs[2 * j + 1] = pairs[2 * j - 1];
+		}
+		pairs[2 * j] = coef;
+		pairs[2 * j + 1] = cls;
+	}
+}
+
 /* See gcn_classes.h. */
 void
 help_gcn_plan_build(HelpGcnPlan *plan, const float *X, int batch)
@@ -146,7 +200,7 @@ help_gcn_plan_build(HelpGcnPlan *plan, const float *X, int batch)
 		memcpy(plan->features + (size_t) c * F, plan->sigs[0] + (size_t) c * SIG_INTS,
 			   sizeof(float) * F);
 
-	/* layers 1-3: a class per distinct ordered list of (coefficient, class) */
+	/* layers 1-3: a class per distinct sorted list of (coefficient, class) */
 	for (int l = 0; l < N_LAYERS; l++)
 	{
 		const int  *prev = layer_class[l % 2];
@@ -170,6 +224,7 @@ help_gcn_plan_build(HelpGcnPlan *plan, const float *X, int batch)
 						len++;
 					}
 				sig[0] = len;
+				sort_pairs(sig, len);
 				next[b * N_NODES + i] = intern(plan, plan->sigs[l], sig, 1 + 2 * len,
 											   &plan->n_classes[l]);
 			}
@@ -177,62 +232,83 @@ help_gcn_plan_build(HelpGcnPlan *plan, const float *X, int batch)
 	}
 }
 
+/* The coefficient of the p-th (coefficient, class) pair of a signature. */
+static inline float
+sig_coefficient(const int32_t *sig, int p)
+{
+	float		a;
+
+	memcpy(&a, &sig[1 + 2 * p], sizeof(a));
+	return a;
+}
+
 /*
- * out = relu(sum over the signature's pairs of a * product[class] + bias),
- * summed in the plain pass's order (first term assigned, then added).
+ * out = relu(sum over the signature's pairs of a * product[class] + bias)
+ * over rows of stride floats (whole blocks), each column summed in the
+ * signature's order.  Padding columns stay 0: their product and bias are 0.
  */
 HELP_VECTOR_CLONES
 static void
-aggregate(const int32_t *sig, const float *product, const float *bias, int W, float *out)
+aggregate(const int32_t *sig, const float *product, const float *bias, int stride,
+		  float *out)
 {
-	int			len = sig[0];
+	const BlockVec zero = {0};
 
-	if (len == 0)
-		memset(out, 0, sizeof(float) * W);
-	for (int p = 0; p < len; p++)
+	for (int k = 0; k < stride; k += BLOCK)
 	{
-		float		a;
-		const float *x = product + (size_t) sig[2 + 2 * p] * W;
+		BlockVec	acc = zero,
+					x;
+		BlockMask	positive;
 
-		memcpy(&a, &sig[1 + 2 * p], sizeof(a));
-		if (p == 0)
-			for (int k = 0; k < W; k++)
-				out[k] = a * x[k];
-		else
-			for (int k = 0; k < W; k++)
-				out[k] += a * x[k];
-	}
-	for (int k = 0; k < W; k++)
-	{
-		float		v = out[k] + bias[k];
-
-		out[k] = v > 0.0f ? v : 0.0f;
+		for (int p = 0; p < sig[0]; p++)
+		{
+			BLOCK_LOAD(x, product + (size_t) sig[2 + 2 * p] * stride + k);
+			acc += sig_coefficient(sig, p) * x;
+		}
+		BLOCK_LOAD(x, bias + k);
+		acc += x;
+		positive = acc > zero;
+		acc = (BlockVec) ((BlockMask) acc & positive);
+		BLOCK_STORE(out + k, acc);
 	}
 }
 
-/* readout[b] = sum_j A_b[8][j] state[class of (b, j)], as the plain pass sums it. */
+/*
+ * readout[b] (width W) = sum_j A_b[8][j] state[class of (b, j)], as the
+ * plain pass sums it; state rows have stride floats, row a scratch row.
+ */
 HELP_VECTOR_CLONES
 static void
 global_readout(const float *X, int batch, const int *class_of, const float *state,
-			   int W, float *readout)
+			   int stride, int W, float *row, float *readout)
 {
 	for (int b = 0; b < batch; b++)
 	{
 		const float *A8 = X + (size_t) b * HELP_NB201_ENC_DIM +
 			N_NODES * HELP_NB201_FEATS + (N_NODES - 1) * N_NODES;
-		float	   *g = readout + (size_t) b * W;
+		const float *rows[N_NODES];
+		float		coef[N_NODES];
+		int			n = 0;
 
-		memset(g, 0, sizeof(float) * W);
 		for (int j = 0; j < N_NODES; j++)
+			if (A8[j] != 0.0f)
+			{
+				rows[n] = state + (size_t) class_of[b * N_NODES + j] * stride;
+				coef[n++] = A8[j];
+			}
+		for (int k = 0; k < stride; k += BLOCK)
 		{
-			const float *h = state + (size_t) class_of[b * N_NODES + j] * W;
-			const float a = A8[j];
+			BlockVec	acc = {0},
+						x;
 
-			if (a == 0.0f)
-				continue;
-			for (int k = 0; k < W; k++)
-				g[k] += a * h[k];
+			for (int t = 0; t < n; t++)
+			{
+				BLOCK_LOAD(x, rows[t] + k);
+				acc += coef[t] * x;
+			}
+			BLOCK_STORE(row + k, acc);
 		}
+		memcpy(readout + (size_t) b * W, row, sizeof(float) * W);
 	}
 }
 
@@ -242,24 +318,28 @@ help_gcn_plan_readout(const HelpLayout *L, const float *theta, HelpGcnPlan *plan
 					  float *readout)
 {
 	const int	W = plan->width;
+	const int	stride = plan->stride;
 	const float *in = plan->features;
 	int			n_in = plan->n_features;
-	int			in_w = HELP_NB201_FEATS;
+	int			in_w = HELP_NB201_FEATS,
+				ld_in = HELP_NB201_FEATS;
 
 	for (int l = 0; l < N_LAYERS; l++)
 	{
 		float	   *out = plan->state[l % 2];
-		const float *bias = help_ctensor(L, theta, L->arch_b[l]);
 
+		memcpy(plan->bias, help_ctensor(L, theta, L->arch_b[l]), sizeof(float) * W);
 		cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n_in, W, in_w,
-					1.0f, in, in_w, help_ctensor(L, theta, L->arch_w[l]), W,
-					0.0f, plan->product, W);
+					1.0f, in, ld_in, help_ctensor(L, theta, L->arch_w[l]), W,
+					0.0f, plan->product, stride);
 		for (int c = 0; c < plan->n_classes[l]; c++)
-			aggregate(plan->sigs[l] + (size_t) c * SIG_INTS, plan->product, bias, W,
-					  out + (size_t) c * W);
+			aggregate(plan->sigs[l] + (size_t) c * SIG_INTS, plan->product, plan->bias,
+					  stride, out + (size_t) c * stride);
 		in = out;
 		n_in = plan->n_classes[l];
 		in_w = W;
+		ld_in = stride;
 	}
-	global_readout(plan->X, plan->batch, plan->class_of, in, W, readout);
+	global_readout(plan->X, plan->batch, plan->class_of, in, stride, W,
+				   plan->readout_row, readout);
 }

@@ -7,12 +7,15 @@
  * and in a batch of cells most neighbourhoods repeat: the input node is the
  * same in every cell, node 1 after one layer depends on one operation, and
  * so on.  A plan names each node state by a class: at layer 0 by its
- * feature row, at layer l + 1 by the ordered list of (coefficient, class)
- * pairs it aggregates.  Classes depend on the cells only, not on the
- * weights, so one plan serves every modulator draw; per draw, the matrix
- * products run over classes instead of nodes and each class is aggregated
- * once.  The arithmetic per class is the plain forward pass's, in the same
- * order.
+ * feature row, at layer l + 1 by the sorted list of (coefficient, class)
+ * pairs it aggregates (sorted, so that the global node of cells with the
+ * same operations in other places is one class).  Classes depend on the
+ * cells only, not on the weights, so one plan serves every modulator draw;
+ * per draw, the matrix products run over classes instead of nodes and each
+ * class is aggregated once.  The arithmetic per class is the plain forward
+ * pass's but for the order of the terms of a sum (by class number, which
+ * depends on the batch), so results agree with it, and across batch
+ * sizes, to float rounding.
  */
 #ifndef HELP_GCN_CLASSES_H
 #define HELP_GCN_CLASSES_H

@@ -146,30 +146,42 @@ help_layout_init(HelpLayout *L, HelpSpace space, int width)
 	L->n_infer = total;
 }
 
-/* Allocate scratch for passes over up to max_batch architectures. */
+/* The buffers of a prediction-only workspace (see HelpWorkspace). */
+static HelpWorkspace *
+workspace_for_prediction(const HelpLayout *L, int max_batch)
+{
+	HelpWorkspace *ws = help_alloc(sizeof(HelpWorkspace));
+	size_t		B = (size_t) max_batch;
+	size_t		W = (size_t) L->width;
+	size_t		H = (size_t) L->head;
+
+	ws->max_batch = max_batch;
+	ws->hw1 = help_alloc(sizeof(float) * W);
+	ws->hw2 = help_alloc(sizeof(float) * W);
+	ws->head_const = help_alloc(sizeof(float) * H);
+	ws->readout = help_alloc(sizeof(float) * B * W);
+	ws->arch_out = help_alloc(sizeof(float) * B * W);
+	ws->z3 = help_alloc(sizeof(float) * B * H);
+	ws->z4 = help_alloc(sizeof(float) * B * H);
+	return ws;
+}
+
+/* See model.h: scratch for passes over up to max_batch architectures. */
 HelpWorkspace *
 help_workspace_create(const HelpLayout *L, int max_batch)
 {
-	HelpWorkspace *ws = help_alloc(sizeof(HelpWorkspace));
+	HelpWorkspace *ws = workspace_for_prediction(L, max_batch);
 	size_t		B = (size_t) max_batch;
 	size_t		W = (size_t) L->width;
 	size_t		H = (size_t) L->head;
 	size_t		rows = L->kind == HELP_NET_GCN ? B * HELP_NB201_NODES : B;
 	size_t		wide = W > (size_t) L->in_dim ? W : (size_t) L->in_dim;
 
-	ws->max_batch = max_batch;
-	ws->hw1 = help_alloc(sizeof(float) * W);
-	ws->hw2 = help_alloc(sizeof(float) * W);
-	ws->head_const = help_alloc(sizeof(float) * H);
 	ws->act[0] = help_alloc(sizeof(float) * rows * (size_t) L->in_dim);
 	for (int l = 1; l <= L->n_arch_layers; l++)
 		ws->act[l] = help_alloc(sizeof(float) * rows * W);
-	ws->readout = help_alloc(sizeof(float) * B * W);
 	ws->scratch = help_alloc(sizeof(float) * rows * wide);
 	ws->scratch2 = help_alloc(sizeof(float) * rows * wide);
-	ws->arch_out = help_alloc(sizeof(float) * B * W);
-	ws->z3 = help_alloc(sizeof(float) * B * H);
-	ws->z4 = help_alloc(sizeof(float) * B * H);
 	ws->dz3 = help_alloc(sizeof(float) * B * H);
 	ws->dz4 = help_alloc(sizeof(float) * B * H);
 	ws->darch = help_alloc(sizeof(float) * B * W);
@@ -184,8 +196,20 @@ help_workspace_create(const HelpLayout *L, int max_batch)
 		ws->row_table = help_alloc(sizeof(int) * ws->table_size);
 		ws->distinct_in = help_alloc(sizeof(float) * rows * wide);
 		ws->distinct_out = help_alloc(sizeof(float) * rows * W);
-		ws->plan = help_gcn_plan_create(L, max_batch);
 	}
+	return ws;
+}
+
+/* See model.h: scratch for help_net_predict_many only. */
+HelpWorkspace *
+help_predict_workspace_create(const HelpLayout *L, int max_batch)
+{
+	HelpWorkspace *ws = workspace_for_prediction(L, max_batch);
+
+	if (L->kind == HELP_NET_GCN)
+		ws->plan = help_gcn_plan_create(L, max_batch);
+	else
+		ws->act[1] = help_alloc(sizeof(float) * (size_t) max_batch * L->width);
 	return ws;
 }
 
@@ -674,6 +698,8 @@ help_net_predict_many(const HelpLayout *L, const float *thetas, int n_thetas,
 		int			len = n - start < ws->max_batch ? n - start : ws->max_batch;
 		const float *Xc = X + (size_t) start * enc_dim;
 
+		if (L->kind == HELP_NET_GCN && ws->plan == NULL)
+			ws->plan = help_gcn_plan_create(L, ws->max_batch);
 		if (L->kind == HELP_NET_GCN)
 			help_gcn_plan_build(ws->plan, Xc, len);
 		for (int t = 0; t < n_thetas; t++)

@@ -75,8 +75,11 @@ help_ctensor(const HelpLayout *layout, const float *params, int t)
 }
 
 /*
- * Scratch memory for a forward and backward pass over up to max_batch
- * architectures.  Allocated once (help_workspace_create) and reused.
+ * Scratch memory for passes over up to max_batch architectures, allocated
+ * once and reused: for a forward and backward pass (help_workspace_create,
+ * every field), or for prediction only (help_predict_workspace_create: the
+ * hardware branch, the head, and the MLP's hidden layer or the GCN's plan;
+ * the other pointers are NULL).
  */
 typedef struct HelpWorkspace
 {
@@ -103,7 +106,8 @@ typedef struct HelpWorkspace
 	int			table_size;		/* a power of two >= 2 * batch * nodes */
 	float	   *distinct_in;	/* [batch * nodes, wide] */
 	float	   *distinct_out;	/* [batch * nodes, width] */
-	struct HelpGcnPlan *plan;	/* GCN prediction by class (gcn_classes.h) */
+	struct HelpGcnPlan *plan;	/* GCN prediction by class (gcn_classes.h),
+								 * made by the first prediction */
 } HelpWorkspace;
 
 /*
@@ -125,6 +129,7 @@ extern void *help_alloc(size_t size);	/* zeroed */
 extern void help_free(void *ptr);
 
 extern HelpWorkspace *help_workspace_create(const HelpLayout *layout, int max_batch);
+extern HelpWorkspace *help_predict_workspace_create(const HelpLayout *layout, int max_batch);
 extern void help_workspace_destroy(HelpWorkspace *ws);
 
 /*

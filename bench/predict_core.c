@@ -4,10 +4,11 @@
  *	  alone, without a server: the arithmetic under help_predict_batch.
  *
  *	  bench/predict_core [--space S] [--data DIR] [--device NAME] [--reps N]
+ *	                     [--draws N]
  *
  * Adapts the published checkpoint to the device (default: the first
  * meta_valid device of the folder) on 10 architectures of its trimmed
- * meta-train pool (10 z draws, 2 steps, seed 1), then predicts every
+ * meta-train pool (--draws z draws, default 10; 2 steps, seed 1), then predicts every
  * architecture of architectures.csv with every draw, --reps times (default
  * 7), single-threaded OpenBLAS as inside one PostgreSQL backend.  Prints
  * the median wall and CPU seconds and a checksum of the predictions.
@@ -85,9 +86,11 @@ main(int argc, char **argv)
 			device = argv[++i];
 		else if (strcmp(argv[i], "--reps") == 0 && i + 1 < argc)
 			reps = atoi(argv[++i]);
+		else if (strcmp(argv[i], "--draws") == 0 && i + 1 < argc)
+			spec.mc_samples = atoi(argv[++i]);
 		else
 		{
-			fprintf(stderr, "usage: %s [--space S] [--data DIR] [--device NAME] [--reps N]\n",
+			fprintf(stderr, "usage: %s [--space S] [--data DIR] [--device NAME] [--reps N] [--draws N]\n",
 					argv[0]);
 			return 2;
 		}
@@ -95,6 +98,11 @@ main(int argc, char **argv)
 	if (reps < 1 || reps > MAX_REPS)
 	{
 		fprintf(stderr, "--reps must be between 1 and %d\n", MAX_REPS);
+		return 2;
+	}
+	if (spec.mc_samples < 1 || spec.mc_samples > 100)
+	{
+		fprintf(stderr, "--draws must be between 1 and 100\n");
 		return 2;
 	}
 	if (help_space_from_name(space_name) < 0)

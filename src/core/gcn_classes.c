@@ -8,26 +8,12 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "vec.h"
+
 #define N_NODES HELP_NB201_NODES
 #define N_LAYERS 3				/* the layers computed at every node */
 /* a signature: its length, then up to N_NODES (coefficient bits, class) pairs */
 #define SIG_INTS (1 + 2 * N_NODES)
-
-/*
- * The sums below run over blocks of 16 columns held in a vector (one
- * AVX-512 register, two AVX2 ones): a block's partial sums stay in
- * registers across all the terms, so each output is written once instead
- * of once per term.  Columns past the last whole block are summed one by
- * one.
- */
-#define BLOCK 16
-typedef float BlockVec __attribute__((vector_size(BLOCK * sizeof(float))));
-
-typedef int32_t BlockMask __attribute__((vector_size(BLOCK * sizeof(int32_t))));
-
-/* BLOCK floats from or to memory of any alignment (macros: no vector ABI). */
-#define BLOCK_LOAD(v, p) memcpy(&(v), (p), sizeof(BlockVec))
-#define BLOCK_STORE(p, v) memcpy((p), &(v), sizeof(BlockVec))
 
 struct HelpGcnPlan
 {
@@ -48,7 +34,6 @@ struct HelpGcnPlan
 	float	   *state[2];		/* capacity x stride: one row per class */
 	float	   *product;		/* capacity x stride: state x W */
 	float	   *bias;			/* stride: a layer's bias, padded */
-	float	   *readout_row;	/* stride: one cell's readout, padded */
 };
 
 /* See gcn_classes.h. */
@@ -57,7 +42,7 @@ help_gcn_plan_create(const HelpLayout *L, int max_batch)
 {
 	HelpGcnPlan *plan = help_alloc(sizeof(HelpGcnPlan));
 	size_t		cap = (size_t) max_batch * N_NODES;
-	size_t		stride = (L->width + BLOCK - 1) / BLOCK * BLOCK;
+	size_t		stride = (L->width + HELP_BLOCK - 1) / HELP_BLOCK * HELP_BLOCK;
 
 	plan->width = L->width;
 	plan->stride = (int) stride;
@@ -75,7 +60,6 @@ help_gcn_plan_create(const HelpLayout *L, int max_batch)
 		plan->state[k] = help_alloc(sizeof(float) * cap * stride);
 	plan->product = help_alloc(sizeof(float) * cap * stride);
 	plan->bias = help_alloc(sizeof(float) * stride);
-	plan->readout_row = help_alloc(sizeof(float) * stride);
 	return plan;
 }
 
@@ -95,7 +79,6 @@ help_gcn_plan_destroy(HelpGcnPlan *plan)
 		help_free(plan->state[k]);
 	help_free(plan->product);
 	help_free(plan->bias);
-	help_free(plan->readout_row);
 	help_free(plan);
 }
 
@@ -232,55 +215,41 @@ help_gcn_plan_build(HelpGcnPlan *plan, const float *X, int batch)
 	}
 }
 
-/* The coefficient of the p-th (coefficient, class) pair of a signature. */
-static inline float
-sig_coefficient(const int32_t *sig, int p)
-{
-	float		a;
-
-	memcpy(&a, &sig[1 + 2 * p], sizeof(a));
-	return a;
-}
-
 /*
  * out = relu(sum over the signature's pairs of a * product[class] + bias)
- * over rows of stride floats (whole blocks), each column summed in the
- * signature's order.  Padding columns stay 0: their product and bias are 0.
+ * over rows of stride floats, summed in the signature's order.  Padding
+ * columns stay 0: their product and bias are 0.
  */
 HELP_VECTOR_CLONES
 static void
 aggregate(const int32_t *sig, const float *product, const float *bias, int stride,
 		  float *out)
 {
-	const BlockVec zero = {0};
+	const float *rows[N_NODES];
+	float		coef[N_NODES];
 
-	for (int k = 0; k < stride; k += BLOCK)
+	for (int p = 0; p < sig[0]; p++)
 	{
-		BlockVec	acc = zero,
-					x;
-		BlockMask	positive;
+		memcpy(&coef[p], &sig[1 + 2 * p], sizeof(float));
+		rows[p] = product + (size_t) sig[2 + 2 * p] * stride;
+	}
+	help_combine_rows(out, rows, coef, sig[0], stride);
+	for (int k = 0; k < stride; k++)
+	{
+		float		v = out[k] + bias[k];
 
-		for (int p = 0; p < sig[0]; p++)
-		{
-			BLOCK_LOAD(x, product + (size_t) sig[2 + 2 * p] * stride + k);
-			acc += sig_coefficient(sig, p) * x;
-		}
-		BLOCK_LOAD(x, bias + k);
-		acc += x;
-		positive = acc > zero;
-		acc = (BlockVec) ((BlockMask) acc & positive);
-		BLOCK_STORE(out + k, acc);
+		out[k] = v > 0.0f ? v : 0.0f;
 	}
 }
 
 /*
  * readout[b] (width W) = sum_j A_b[8][j] state[class of (b, j)], as the
- * plain pass sums it; state rows have stride floats, row a scratch row.
+ * plain pass sums it; state rows have stride floats.
  */
 HELP_VECTOR_CLONES
 static void
 global_readout(const float *X, int batch, const int *class_of, const float *state,
-			   int stride, int W, float *row, float *readout)
+			   int stride, int W, float *readout)
 {
 	for (int b = 0; b < batch; b++)
 	{
@@ -296,19 +265,7 @@ global_readout(const float *X, int batch, const int *class_of, const float *stat
 				rows[n] = state + (size_t) class_of[b * N_NODES + j] * stride;
 				coef[n++] = A8[j];
 			}
-		for (int k = 0; k < stride; k += BLOCK)
-		{
-			BlockVec	acc = {0},
-						x;
-
-			for (int t = 0; t < n; t++)
-			{
-				BLOCK_LOAD(x, rows[t] + k);
-				acc += coef[t] * x;
-			}
-			BLOCK_STORE(row + k, acc);
-		}
-		memcpy(readout + (size_t) b * W, row, sizeof(float) * W);
+		help_combine_rows(readout + (size_t) b * W, rows, coef, n, W);
 	}
 }
 
@@ -340,6 +297,5 @@ help_gcn_plan_readout(const HelpLayout *L, const float *theta, HelpGcnPlan *plan
 		in_w = W;
 		ld_in = stride;
 	}
-	global_readout(plan->X, plan->batch, plan->class_of, in, stride, W,
-				   plan->readout_row, readout);
+	global_readout(plan->X, plan->batch, plan->class_of, in, stride, W, readout);
 }

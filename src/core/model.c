@@ -15,6 +15,7 @@
  */
 #include "model.h"
 #include "gcn_classes.h"
+#include "vec.h"
 
 #include <cblas.h>
 #include <stdbool.h>
@@ -265,6 +266,7 @@ add_bias_relu(float *x, const float *bias, size_t rows, int n)
  * as a select, not a branch: the sign pattern is random, so a branch is
  * mispredicted half the time, and the select vectorizes.
  */
+HELP_VECTOR_CLONES
 static void
 relu_mask(float *x, const float *act, size_t n)
 {
@@ -273,6 +275,7 @@ relu_mask(float *x, const float *act, size_t n)
 }
 
 /* out[k] = sum over rows of x[r][k]. */
+HELP_VECTOR_CLONES
 static void
 column_sums(const float *x, size_t rows, int n, float *out)
 {
@@ -283,6 +286,7 @@ column_sums(const float *x, size_t rows, int n, float *out)
 }
 
 /* g[i][j] = a[i] * b[j] (an outer product into a gradient). */
+HELP_VECTOR_CLONES
 static void
 outer(float *g, const float *a, int m, const float *b, int n)
 {
@@ -317,26 +321,20 @@ propagate(const float *X, int batch, const float *in, float *out, int n, bool tr
 
 		for (int to = 0; to < N; to++)
 		{
-			float	   *o = dst + (size_t) to * n;
-			bool		first = true;
+			const float *rows[HELP_NB201_NODES];
+			float		coef[HELP_NB201_NODES];
+			int			terms = 0;
 
 			for (int from = 0; from < N; from++)
 			{
 				const float a = transposed ? A[from * N + to] : A[to * N + from];
-				const float *x = src + (size_t) from * n;
 
 				if (a == 0.0f)
 					continue;
-				if (first)
-					for (int k = 0; k < n; k++)
-						o[k] = a * x[k];
-				else
-					for (int k = 0; k < n; k++)
-						o[k] += a * x[k];
-				first = false;
+				rows[terms] = src + (size_t) from * n;
+				coef[terms++] = a;
 			}
-			if (first)
-				memset(o, 0, sizeof(float) * n);
+			help_combine_rows(dst + (size_t) to * n, rows, coef, terms, n);
 		}
 	}
 }

@@ -50,9 +50,6 @@ typedef struct Worker
 	struct Trainer *tr;
 	int			id;
 	HelpMetaWorkspace *mw;
-	const float *theta,
-			   *alpha,
-			   *infer;			/* the weights of the current episode */
 } Worker;
 
 /* Everything an episode needs, allocated once. */
@@ -70,6 +67,10 @@ typedef struct Trainer
 	pthread_t  *thread_ids;		/* [threads], 0 unused */
 	int		   *thread_started; /* [threads] */
 	HelpMetaGrad grad;			/* the episode's gradient */
+	float	   *theta,
+			   *alpha,
+			   *infer;			/* the weights of the current episode (tasks
+								 * read them, the update writes them) */
 	AdamMoments adam_theta,
 				adam_alpha,
 				adam_infer;
@@ -128,11 +129,17 @@ help_meta_init(const HelpLayout *L, uint64_t seed, double inner_lr_init,
 		alpha[i] = (float) inner_lr_init;
 }
 
-/* One Adam step (t counts from 1) of n parameters p with gradient g. */
+/*
+ * One Adam step (t counts from 1) of the n parameters p with gradient g,
+ * starting at element first of the moments.
+ */
 HELP_VECTOR_CLONES
 static void
-adam_step(float *p, const float *g, AdamMoments *mom, size_t n, double lr, int t)
+adam_step(float *p, const float *g, AdamMoments *moments, size_t first, size_t n,
+		  double lr, int t)
 {
+	AdamMoments slice = {moments->m + first, moments->v + first};
+	AdamMoments *mom = &slice;
 	double		correction1 = 1.0 - pow(ADAM_BETA1, t);
 	double		correction2 = 1.0 - pow(ADAM_BETA2, t);
 
@@ -330,13 +337,13 @@ run_task(Worker *w, TaskSlot *slot)
 	const Trainer *tr = w->tr;
 
 	meta_grad_zero(&slot->grad, tr->L);
-	slot->loss = help_meta_task(tr->L, &tr->spec->meta, w->theta, w->alpha, w->infer,
+	slot->loss = help_meta_task(tr->L, &tr->spec->meta, tr->theta, tr->alpha, tr->infer,
 								&slot->task, 1.0, &slot->grad, NULL, w->mw);
 }
 
-/* A worker thread: its share of the episode's tasks. */
+/* A worker thread's share of the episode's tasks: id, id + threads, ... */
 static void *
-worker_main(void *arg)
+tasks_main(void *arg)
 {
 	Worker	   *w = arg;
 
@@ -345,14 +352,74 @@ worker_main(void *arg)
 	return NULL;
 }
 
+/* The first..first + n elements of slice part of parts of n_total. */
+static size_t
+slice_bounds(size_t n_total, int part, int parts, size_t *n)
+{
+	size_t		first = n_total * part / parts;
+
+	*n = n_total * (part + 1) / parts - first;
+	return first;
+}
+
 /*
- * All tasks of the episode on tr->threads threads (the calling one
+ * The update of slice part of parts of every parameter vector: the tasks'
+ * gradients summed in task order, then the Adam step.  Both are per
+ * element, so how the vectors are sliced cannot change a bit.
+ */
+static void
+update_slice(Trainer *tr, int part, int parts)
+{
+	const HelpLayout *L = tr->L;
+	int			T = tr->spec->tasks_per_episode;
+	float		weight = 1.0f / T;
+	size_t		n,
+				ni;
+	size_t		first = slice_bounds(L->n_params, part, parts, &n);
+	size_t		ifirst = slice_bounds(L->n_infer, part, parts, &ni);
+	HelpMetaGrad *sum = &tr->grad;
+
+	memset(sum->theta + first, 0, sizeof(float) * n);
+	memset(sum->alpha + first, 0, sizeof(float) * n);
+	memset(sum->infer + ifirst, 0, sizeof(float) * ni);
+	for (int t = 0; t < T; t++)
+	{
+		const HelpMetaGrad *g = &tr->slots[t].grad;
+
+		for (size_t i = first; i < first + n; i++)
+		{
+			sum->theta[i] += weight * g->theta[i];
+			sum->alpha[i] += weight * g->alpha[i];
+		}
+		for (size_t i = ifirst; i < ifirst + ni; i++)
+			sum->infer[i] += weight * g->infer[i];
+	}
+	adam_step(tr->theta + first, sum->theta + first, &tr->adam_theta, first, n,
+			  tr->spec->meta_lr, tr->adam_t);
+	adam_step(tr->alpha + first, sum->alpha + first, &tr->adam_alpha, first, n,
+			  tr->spec->meta_lr, tr->adam_t);
+	adam_step(tr->infer + ifirst, sum->infer + ifirst, &tr->adam_infer, ifirst, ni,
+			  tr->spec->meta_lr, tr->adam_t);
+}
+
+/* A worker thread's slice of the episode's update. */
+static void *
+update_main(void *arg)
+{
+	Worker	   *w = arg;
+
+	update_slice(w->tr, w->id, w->tr->threads);
+	return NULL;
+}
+
+/*
+ * main(worker) for every worker on tr->threads threads (the calling one
  * included).  Workers start with every signal blocked, so that the
  * server's handlers only ever run on the calling thread; a worker that
  * cannot be started has its share run here.
  */
 static void
-run_tasks_threaded(Trainer *tr)
+run_threaded(Trainer *tr, void *(*main) (void *))
 {
 	pthread_t  *threads = tr->thread_ids;
 	int		   *started = tr->thread_started;
@@ -362,21 +429,22 @@ run_tasks_threaded(Trainer *tr)
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, &old);
 	for (int w = 1; w < tr->threads; w++)
-		started[w] = pthread_create(&threads[w], NULL, worker_main, &tr->workers[w]) == 0;
+		started[w] = pthread_create(&threads[w], NULL, main, &tr->workers[w]) == 0;
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	worker_main(&tr->workers[0]);
+	main(&tr->workers[0]);
 	for (int w = 1; w < tr->threads; w++)
 	{
 		if (started[w])
 			pthread_join(threads[w], NULL);
 		else
-			worker_main(&tr->workers[w]);
+			main(&tr->workers[w]);
 	}
 }
 
 /*
  * One episode: draw its tasks, compute their meta-gradients, sum them in
- * task order (so the thread count cannot change a bit), take an Adam step.
+ * task order (so the thread count cannot change a bit), take an Adam step;
+ * the tasks, then the slices of the update, on tr->threads threads.
  * Returns the episode's meta-loss; *stopped is set when the interrupt hook
  * asked to stop (the weights are then left as they were).
  */
@@ -385,22 +453,17 @@ run_episode(Trainer *tr, const HelpTrainDevice *devices, int n_devices,
 			float *theta, float *alpha, float *infer,
 			const HelpMetaTrainHooks *hooks, int *stopped)
 {
-	const HelpLayout *L = tr->L;
 	const HelpMetaTrainSpec *spec = tr->spec;
 	int			T = spec->tasks_per_episode;
-	float		weight = 1.0f / T;
 	double		loss = 0.0;
 	HelpInterruptFn interrupted = hooks ? hooks->interrupted : NULL;
 
 	choose_front(&tr->rng, tr->device_order, n_devices, T);
 	for (int t = 0; t < T; t++)
 		draw_task(tr, &devices[tr->device_order[t]], &tr->slots[t]);
-	for (int w = 0; w < tr->threads; w++)
-	{
-		tr->workers[w].theta = theta;
-		tr->workers[w].alpha = alpha;
-		tr->workers[w].infer = infer;
-	}
+	tr->theta = theta;
+	tr->alpha = alpha;
+	tr->infer = infer;
 	if (tr->threads == 1)
 	{
 		for (int t = 0; t < T && !*stopped; t++)
@@ -411,30 +474,19 @@ run_episode(Trainer *tr, const HelpTrainDevice *devices, int n_devices,
 	}
 	else
 	{
-		run_tasks_threaded(tr);
+		run_threaded(tr, tasks_main);
 		*stopped = interrupted && interrupted(hooks->arg);
 	}
 	if (*stopped)
 		return 0.0;
 
-	meta_grad_zero(&tr->grad, L);
 	for (int t = 0; t < T; t++)
-	{
-		const HelpMetaGrad *g = &tr->slots[t].grad;
-
-		for (size_t i = 0; i < L->n_params; i++)
-		{
-			tr->grad.theta[i] += weight * g->theta[i];
-			tr->grad.alpha[i] += weight * g->alpha[i];
-		}
-		for (size_t i = 0; i < L->n_infer; i++)
-			tr->grad.infer[i] += weight * g->infer[i];
 		loss += tr->slots[t].loss / T;
-	}
 	tr->adam_t++;
-	adam_step(theta, tr->grad.theta, &tr->adam_theta, L->n_params, spec->meta_lr, tr->adam_t);
-	adam_step(alpha, tr->grad.alpha, &tr->adam_alpha, L->n_params, spec->meta_lr, tr->adam_t);
-	adam_step(infer, tr->grad.infer, &tr->adam_infer, L->n_infer, spec->meta_lr, tr->adam_t);
+	if (tr->threads == 1)
+		update_slice(tr, 0, 1);
+	else
+		run_threaded(tr, update_main);
 	return loss;
 }
 

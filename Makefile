@@ -75,10 +75,10 @@ test: core_test
 
 # Seconds per meta-training episode of the core, on synthetic devices or on
 # the shared data folder with valid Spearman (--data DIR); no server needed.
-bench/meta_train_core: bench/meta_train_core.c bench/help_data.c bench/help_data.h $(CORE_SRCS) src/core/*.h
+bench/meta_train_core: bench/meta_train_core.c bench/help_data.c bench/help_data.h bench/bench_clock.h $(CORE_SRCS) src/core/*.h
 	$(CC) $(OPTFLAGS) $(WARNFLAGS) -Isrc/core $(BLAS_CFLAGS) $(JSONC_CFLAGS) -o $@ bench/meta_train_core.c bench/help_data.c $(CORE_SRCS) $(BLAS_LIBS) $(JSONC_LIBS) -lm
 
 # Seconds to predict every architecture of a space (all z draws) with the
 # numerical core alone, as help_predict_batch does inside a backend.
-bench/predict_core: bench/predict_core.c bench/help_data.c bench/help_data.h $(CORE_SRCS) src/core/*.h
+bench/predict_core: bench/predict_core.c bench/help_data.c bench/help_data.h bench/bench_clock.h $(CORE_SRCS) src/core/*.h
 	$(CC) $(OPTFLAGS) $(WARNFLAGS) -Isrc/core $(BLAS_CFLAGS) $(JSONC_CFLAGS) -o $@ bench/predict_core.c bench/help_data.c $(CORE_SRCS) $(BLAS_LIBS) $(JSONC_LIBS) -lm

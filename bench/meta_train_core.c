@@ -30,6 +30,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_clock.h"
 #include "encode.h"
 #include "evaluate.h"
 #include "help_data.h"
@@ -38,16 +39,7 @@
 
 #define N_DEVICES 18			/* synthetic devices; at most this many real ones */
 
-/* Seconds on a clock: CLOCK_MONOTONIC (wall) or CLOCK_PROCESS_CPUTIME_ID. */
-static double
-clock_seconds(clockid_t clock)
-{
-	struct timespec ts;
-
-	clock_gettime(clock, &ts);
-	return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
+/* Wall-clock seconds. */
 static double
 now_seconds(void)
 {

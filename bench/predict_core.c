@@ -20,19 +20,10 @@
 #include <time.h>
 
 #include "adapt.h"
+#include "bench_clock.h"
 #include "help_data.h"
 
 #define MAX_REPS 101
-
-/* Seconds on a clock: CLOCK_MONOTONIC (wall) or CLOCK_PROCESS_CPUTIME_ID. */
-static double
-clock_seconds(clockid_t clock)
-{
-	struct timespec ts;
-
-	clock_gettime(clock, &ts);
-	return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
 
 static int
 compare_doubles(const void *a, const void *b)

@@ -137,6 +137,7 @@ typedef struct HelpMetaTrainOptions
 	int			n_valid;
 	double		inner_lr_init;	/* 1e-3 */
 	int			mc_samples;		/* 10, for validation */
+	int			valid_supports; /* 1: support sets per validation device */
 	HelpMetaTrainSpec spec;		/* episodes, tasks, support/query, lr, ... */
 } HelpMetaTrainOptions;
 

@@ -75,8 +75,9 @@ typedef struct ValidDevice
 {
 	const char *name;
 	float		hw[HELP_HW_DIM];
-	int			n_support;
-	float	   *support_X;
+	int			n_sets;			/* support sets (option valid_supports) */
+	int			n_support;		/* architectures per set */
+	float	   *support_X;		/* n_sets x n_support encodings */
 	double	   *support_ms;
 	int			n_query;
 	float	   *query_X;
@@ -375,9 +376,10 @@ prepare_train_device(const TrainState *st, const int *order, const DeviceRows *d
 }
 
 /*
- * A validation device (section 7): support = opts.spec.support random
- * architectures of its trimmed meta-train pool (fixed by the seed), query =
- * its trimmed query pool.
+ * A validation device (section 7): opts.valid_supports support sets of
+ * opts.spec.support architectures each, disjoint, drawn at random from its
+ * trimmed meta-train pool (fixed by the seed); query = its trimmed query
+ * pool.
  */
 static void
 prepare_valid_device(const TrainState *st, const int *order, const DeviceRows *d,
@@ -391,14 +393,15 @@ prepare_valid_device(const TrainState *st, const int *order, const DeviceRows *d
 	int			nt = trimmed_pool(st, order, d, 0, st->opts.train_pool, &tidx, &tms);
 	int			nq = trimmed_pool(st, order, d, st->opts.train_pool,
 								  st->opts.train_pool + st->opts.query_pool, &qidx, &qms);
+	int			sets = st->opts.valid_supports;
 	int			ns = st->opts.spec.support;
 	HelpRng		rng;
 
-	if (nt < ns || nq < 2)
+	if (nt < ns * sets || nq < 2)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_EXCEPTION),
-				 errmsg("validation device \"%s\" has %d architectures in its trimmed meta-train pool and %d in its trimmed query pool; it needs %d and 2",
-						d->name, nt, nq, ns)));
+				 errmsg("validation device \"%s\" has %d architectures in its trimmed meta-train pool and %d in its trimmed query pool; it needs %d (support x valid_supports) and 2",
+						d->name, nt, nq, ns * sets)));
 	v->name = d->name;
 	memcpy(v->hw, d->hw, sizeof(v->hw));
 	v->range_lo = v->range_hi = tms[0];
@@ -412,10 +415,11 @@ prepare_valid_device(const TrainState *st, const int *order, const DeviceRows *d
 		pick[k] = k;
 	help_rng_seed(&rng, st->opts.spec.seed ^ (UINT64CONST(0x9e3779b97f4a7c15) * (uint64) (ordinal + 1)));
 	help_rng_shuffle(&rng, pick, nt);
+	v->n_sets = sets;
 	v->n_support = ns;
-	v->support_X = palloc(sizeof(float) * st->enc_dim * ns);
-	v->support_ms = palloc(sizeof(double) * ns);
-	for (int k = 0; k < ns; k++)
+	v->support_X = palloc(sizeof(float) * st->enc_dim * ns * sets);
+	v->support_ms = palloc(sizeof(double) * ns * sets);
+	for (int k = 0; k < ns * sets; k++)
 	{
 		memcpy(v->support_X + (Size) k * st->enc_dim, encoding_of(st, tidx[pick[k]]),
 			   sizeof(float) * st->enc_dim);
@@ -448,6 +452,7 @@ train_validate(void *arg, int episode, double meta_loss, const float *theta,
 {
 	TrainRun   *run = (TrainRun *) arg;
 	const HelpLayout *L = run->layout;
+	const int	enc_dim = help_space_encoding_dim(L->space);
 	MemoryContext old = MemoryContextSwitchTo(run->scratch);
 	double	   *rho = palloc(sizeof(double) * Max(run->n_valid, 1));
 	double		mean = 0.0;
@@ -460,7 +465,6 @@ train_validate(void *arg, int episode, double meta_loss, const float *theta,
 	{
 		ValidDevice *v = &run->valid[i];
 		HelpAdaptSpec spec;
-		HelpError	err;
 
 		spec.steps = run->opts->spec.meta.inner_steps;
 		spec.mc_samples = run->opts->mc_samples;
@@ -468,12 +472,19 @@ train_validate(void *arg, int episode, double meta_loss, const float *theta,
 		spec.z_scale = run->opts->spec.meta.z_scale;
 		spec.range_lo = v->range_lo;
 		spec.range_hi = v->range_hi;
-		err.status = HELP_OK;
-		rho[i] = help_device_spearman(L, theta, alpha, infer, v->hw, v->support_X,
-									  v->support_ms, v->n_support, v->query_X, v->query_ms,
-									  v->n_query, &spec, &err);
-		if (isnan(rho[i]))
-			rho[i] = 0.0;		/* a failed or constant adaptation ranks nothing */
+		rho[i] = 0.0;
+		for (int s = 0; s < v->n_sets; s++)
+		{
+			HelpError	err = {HELP_OK};
+			double		r = help_device_spearman(L, theta, alpha, infer, v->hw,
+												 v->support_X + (Size) s * v->n_support * enc_dim,
+												 v->support_ms + (Size) s * v->n_support,
+												 v->n_support, v->query_X, v->query_ms,
+												 v->n_query, &spec, &err);
+
+			/* a failed or constant adaptation ranks nothing */
+			rho[i] += (isnan(r) ? 0.0 : r) / v->n_sets;
+		}
 		mean += rho[i] / run->n_valid;
 		appendStringInfo(&msg, "%s%s %.3f", i ? ", " : "", v->name, rho[i]);
 		CHECK_FOR_INTERRUPTS();

@@ -130,7 +130,7 @@ help_parse_meta_train_options(const char *text, HelpMetaTrainOptions *opts)
 		"space", "reference_archs", "train_pool", "query_pool", "valid_devices",
 		"episodes", "tasks_per_episode", "support", "query", "inner_steps", "meta_lr",
 		"inner_lr_init", "kl_weight", "z_scale", "mc_samples", "validate_every", "seed",
-		"second_order", "threads", NULL
+		"second_order", "threads", "valid_supports", NULL
 	};
 	const char *what = "help_meta_train options";
 	json_object *volatile root = NULL;
@@ -215,6 +215,7 @@ help_parse_meta_train_options(const char *text, HelpMetaTrainOptions *opts)
 		opts->spec.meta.kl_weight = number_option(root, "kl_weight", 0.0, 1e6, 0.1);
 		opts->spec.meta.z_scale = number_option(root, "z_scale", 0.0, 1e3, 0.01);
 		opts->mc_samples = (int) int_option(root, "mc_samples", 1, HELP_MAX_MC_SAMPLES, 10);
+		opts->valid_supports = (int) int_option(root, "valid_supports", 1, 100, 1);
 		opts->spec.validate_every = (int) int_option(root, "validate_every", 1, 10000000, 50);
 		opts->spec.seed = (uint64) int_option(root, "seed", 0, PG_INT64_MAX, 0);
 		opts->spec.meta.second_order = bool_option(root, "second_order", true) ? 1 : 0;

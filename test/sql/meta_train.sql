@@ -92,3 +92,16 @@ END $$;
 SET statement_timeout = '1s';
 SELECT mt_cancel();
 RESET statement_timeout;
+
+-- valid_supports: each validation device's Spearman is the mean over that
+-- many disjoint support sets (the weights are the same; only the score
+-- differs); the pool must hold them all
+SELECT a.p::text::jsonb - 'provenance' = b.p::text::jsonb - 'provenance' AS same_weights,
+       help_predictor_info(a.p) #>> '{provenance,valid_spearman,titanx_32}'
+         <> help_predictor_info(b.p) #>> '{provenance,valid_spearman,titanx_32}' AS other_score,
+       help_predictor_info(b.p) #> '{provenance,options,valid_supports}' AS valid_supports
+FROM (SELECT help_meta_train(device, arch_idx, enc, latency_ms, mt_options(1, '{"validate_every": 1, "inner_lr_init": 0.05}')) AS p FROM mt_rows) a,
+     (SELECT help_meta_train(device, arch_idx, enc, latency_ms, mt_options(1, '{"validate_every": 1, "inner_lr_init": 0.05, "valid_supports": 3}')) AS p
+      FROM mt_rows) b;
+SELECT help_meta_train(device, arch_idx, enc, latency_ms, mt_options(0, '{"valid_supports": 80}')) IS NULL
+FROM mt_rows;

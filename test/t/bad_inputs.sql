@@ -12,7 +12,7 @@
 BEGIN;
 CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION IF NOT EXISTS help;
-SELECT plan(76);
+SELECT plan(77);
 
 CREATE TEMP TABLE ck AS SELECT :'nb'::jsonb AS j;
 CREATE TEMP TABLE base AS SELECT help_predictor_from_checkpoint(j) AS p FROM ck;
@@ -104,6 +104,7 @@ SELECT throws_ok($$SELECT help_meta_train('d', 0, e, 1.0, o || '{"reference_arch
 SELECT throws_ok($$SELECT help_meta_train('d', 0, e, 1.0, o || '{"reference_archs": [1,1,2,3,4,5,6,7,8,9]}') FROM cell, mto$$, '22023', NULL, 'a reference architecture twice');
 SELECT throws_ok($$SELECT help_meta_train('d', 0, e, 1.0, o || '{"episodes": -1}') FROM cell, mto$$, '22003', NULL, 'negative episodes');
 SELECT throws_ok($$SELECT help_meta_train('d', 0, e, 1.0, o || '{"second_order": "yes"}') FROM cell, mto$$, '22023', NULL, 'second_order that is not a boolean');
+SELECT throws_ok($$SELECT help_meta_train('d', 0, e, 1.0, o || '{"valid_supports": 0}') FROM cell, mto$$, '22003', NULL, 'zero validation support sets');
 SELECT throws_ok($$SELECT help_meta_train('d', 0, e, 1.0, NULL) FROM cell$$, '22004', NULL, 'NULL meta-training options');
 SELECT throws_ok($$SELECT help_meta_train('d', 0, e[1:100], 1.0, o) FROM cell, mto$$, '2202E', NULL, 'meta-training encoding of the wrong size');
 SELECT throws_ok($$SELECT help_meta_train('d', 0, e, 0.0, o) FROM cell, mto$$, '22000', NULL, 'meta-training zero latency');

@@ -103,6 +103,7 @@ typedef struct TrainRun
 	int			best_episode;
 	double	   *best_rho;		/* per validation device */
 	int			validations;
+	int64		validation_us;	/* time spent validating */
 	Size		memory_first;	/* bytes in use at the first validation */
 	Size		memory_last;
 } TrainRun;
@@ -453,6 +454,7 @@ train_validate(void *arg, int episode, double meta_loss, const float *theta,
 	TrainRun   *run = (TrainRun *) arg;
 	const HelpLayout *L = run->layout;
 	const int	enc_dim = help_space_encoding_dim(L->space);
+	TimestampTz began = GetCurrentTimestamp();
 	MemoryContext old = MemoryContextSwitchTo(run->scratch);
 	double	   *rho = palloc(sizeof(double) * Max(run->n_valid, 1));
 	double		mean = 0.0;
@@ -505,6 +507,7 @@ train_validate(void *arg, int episode, double meta_loss, const float *theta,
 	run->validations++;
 	if (run->n_valid == 0)
 		appendStringInfoString(&msg, "none (no validation devices)");
+	run->validation_us += GetCurrentTimestamp() - began;
 	ereport(NOTICE,
 			(errmsg("help_meta_train: episode %d, meta-loss %.5f, valid Spearman %s (mean %.3f)%s, %.1f s",
 					episode, meta_loss, msg.data, mean,
@@ -665,9 +668,10 @@ help_meta_train_finalfn(PG_FUNCTION_ARGS)
 		help_report(&err);
 
 	ereport(NOTICE,
-			(errmsg("help_meta_train: %d episodes in %.1f s; best episode %d (mean valid Spearman %.3f); memory in use at the first and last validation: %zu and %zu bytes",
+			(errmsg("help_meta_train: %d episodes in %.1f s (validations %.1f s); best episode %d (mean valid Spearman %.3f); memory in use at the first and last validation: %zu and %zu bytes",
 					episodes_done, (double) (GetCurrentTimestamp() - run.start) / USECS_PER_SEC,
-					run.best_episode, run.best_mean, run.memory_first, run.memory_last)));
+					(double) run.validation_us / USECS_PER_SEC, run.best_episode, run.best_mean,
+					run.memory_first, run.memory_last)));
 	meta = train_provenance(st, devices, st->n_devices, &run, episodes_done);
 	p = help_predictor_alloc((HelpSpace) opts->space, L.width, false, 0, strlen(meta) + 1);
 	p->z_scale = (float) opts->spec.meta.z_scale;

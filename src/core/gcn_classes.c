@@ -11,7 +11,7 @@
 #include "vec.h"
 
 #define N_NODES HELP_NB201_NODES
-#define N_LAYERS 3				/* the layers computed at every node */
+#define N_LAYERS HELP_NB201_NODE_LAYERS
 /* a signature: its length, then up to N_NODES (coefficient bits, class) pairs */
 #define SIG_INTS (1 + 2 * N_NODES)
 

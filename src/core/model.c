@@ -193,9 +193,12 @@ help_workspace_create(const HelpLayout *L, int max_batch)
 		ws->table_size = 1;
 		while ((size_t) ws->table_size < 2 * rows)
 			ws->table_size *= 2;
-		ws->row_class = help_alloc(sizeof(int) * rows);
+		for (int l = 0; l < HELP_NB201_NODE_LAYERS; l++)
+		{
+			ws->row_class[l] = help_alloc(sizeof(int) * rows);
+			ws->distinct_in[l] = help_alloc(sizeof(float) * rows * wide);
+		}
 		ws->row_table = help_alloc(sizeof(int) * ws->table_size);
-		ws->distinct_in = help_alloc(sizeof(float) * rows * wide);
 		ws->distinct_out = help_alloc(sizeof(float) * rows * W);
 	}
 	return ws;
@@ -235,9 +238,12 @@ help_workspace_destroy(HelpWorkspace *ws)
 	help_free(ws->darch);
 	help_free(ws->dhw1);
 	help_free(ws->dhw2);
-	help_free(ws->row_class);
+	for (int l = 0; l < HELP_MAX_GCN_LAYERS; l++)
+	{
+		help_free(ws->row_class[l]);
+		help_free(ws->distinct_in[l]);
+	}
 	help_free(ws->row_table);
-	help_free(ws->distinct_in);
 	help_free(ws->distinct_out);
 	help_gcn_plan_destroy(ws->plan);
 	help_free(ws);
@@ -283,6 +289,23 @@ column_sums(const float *x, size_t rows, int n, float *out)
 	for (size_t r = 0; r < rows; r++)
 		for (int k = 0; k < n; k++)
 			out[k] += x[r * n + k];
+}
+
+/* out[c] = sum of the rows x[r] (width n) of class c, for n_classes classes. */
+HELP_VECTOR_CLONES
+static void
+sum_by_class(const float *x, size_t rows, int n, const int *row_class, int n_classes,
+			 float *out)
+{
+	memset(out, 0, sizeof(float) * n_classes * n);
+	for (size_t r = 0; r < rows; r++)
+	{
+		float	   *o = out + (size_t) row_class[r] * n;
+		const float *row = x + r * n;
+
+		for (int k = 0; k < n; k++)
+			o[k] += row[k];
+	}
 }
 
 /* g[i][j] = a[i] * b[j] (an outer product into a gradient). */
@@ -365,13 +388,17 @@ row_hash(const float *row, int n)
  * distinct row of `in` once.  In a batch of cells most node rows repeat (the
  * input node is the same in every cell, node 1's first-layer row depends on
  * one operation only, ...), so this cuts the GCN's matrix products several
- * fold.  Rows are compared by their bits, so the result is exact.
+ * fold.  Rows are compared by their bits, so the result is exact.  The
+ * distinct rows and each row's class are kept in ws as layer's, for the
+ * weight gradient (gcn_backward).
  */
 static void
 gemm_distinct_rows(const float *in, int rows, int in_w, const float *W, int out_w,
-				   float *out, HelpWorkspace *ws)
+				   float *out, HelpWorkspace *ws, int layer)
 {
 	const uint32_t mask = (uint32_t) ws->table_size - 1;
+	int		   *row_class = ws->row_class[layer];
+	float	   *distinct_in = ws->distinct_in[layer];
 	int			n_distinct = 0;
 
 	memset(ws->row_table, 0, sizeof(int) * ws->table_size);
@@ -387,21 +414,22 @@ gemm_distinct_rows(const float *in, int rows, int in_w, const float *W, int out_
 			if (c < 0)
 			{
 				c = n_distinct++;
-				memcpy(ws->distinct_in + (size_t) c * in_w, row, sizeof(float) * in_w);
+				memcpy(distinct_in + (size_t) c * in_w, row, sizeof(float) * in_w);
 				ws->row_table[slot] = c + 1;
 			}
-			else if (memcmp(ws->distinct_in + (size_t) c * in_w, row,
+			else if (memcmp(distinct_in + (size_t) c * in_w, row,
 							sizeof(float) * in_w) != 0)
 				continue;
-			ws->row_class[r] = c;
+			row_class[r] = c;
 			break;
 		}
 	}
 	cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n_distinct, out_w, in_w,
-				1.0f, ws->distinct_in, in_w, W, out_w, 0.0f, ws->distinct_out, out_w);
+				1.0f, distinct_in, in_w, W, out_w, 0.0f, ws->distinct_out, out_w);
 	for (int r = 0; r < rows; r++)
-		memcpy(out + (size_t) r * out_w, ws->distinct_out + (size_t) ws->row_class[r] * out_w,
+		memcpy(out + (size_t) r * out_w, ws->distinct_out + (size_t) row_class[r] * out_w,
 			   sizeof(float) * out_w);
+	ws->n_distinct[layer] = n_distinct;
 }
 
 static void gcn_last_layer(const HelpLayout *L, const float *theta, int batch,
@@ -421,12 +449,12 @@ gcn_forward(const HelpLayout *L, const float *theta, const float *X, int batch,
 		memcpy(ws->act[0] + (size_t) b * N * F, X + (size_t) b * HELP_NB201_ENC_DIM,
 			   sizeof(float) * N * F);
 
-	for (int l = 0; l < 3; l++)
+	for (int l = 0; l < HELP_NB201_NODE_LAYERS; l++)
 	{
 		int			in = l == 0 ? F : W;
 
 		gemm_distinct_rows(ws->act[l], rows, in, help_ctensor(L, theta, L->arch_w[l]), W,
-						   ws->scratch, ws);
+						   ws->scratch, ws, l);
 		propagate(X, batch, ws->scratch, ws->act[l + 1], W, false);
 		add_bias_relu(ws->act[l + 1], help_ctensor(L, theta, L->arch_b[l]), rows, W);
 	}
@@ -567,16 +595,22 @@ gcn_backward(const HelpLayout *L, const float *theta, const float *X, int batch,
 		}
 	}
 
-	/* layers 3, 2, 1: act[l+1] = relu(A (act[l] W) + b) */
-	for (int l = 2; l >= 0; l--)
+	/*
+	 * layers 3, 2, 1: act[l+1] = relu(A (act[l] W) + b).  The weight
+	 * gradient sum_rows act[l][row]^T dS[row] is taken over the distinct
+	 * rows of act[l] that the forward pass found, with dS summed by class.
+	 */
+	for (int l = HELP_NB201_NODE_LAYERS - 1; l >= 0; l--)
 	{
 		int			in = l == 0 ? F : W;
 
 		relu_mask(dH, ws->act[l + 1], (size_t) rows * W);
 		column_sums(dH, rows, W, help_tensor(L, grad, L->arch_b[l]));
 		propagate(X, batch, dH, dS, W, true);
-		cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, in, W, rows,
-					1.0f, ws->act[l], in, dS, W, 0.0f, help_tensor(L, grad, L->arch_w[l]), W);
+		sum_by_class(dS, rows, W, ws->row_class[l], ws->n_distinct[l], ws->distinct_out);
+		cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, in, W, ws->n_distinct[l],
+					1.0f, ws->distinct_in[l], in, ws->distinct_out, W, 0.0f,
+					help_tensor(L, grad, L->arch_w[l]), W);
 		if (l > 0)
 			cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, rows, W, W,
 						1.0f, dS, W, help_ctensor(L, theta, L->arch_w[l]), W, 0.0f, dH, W);

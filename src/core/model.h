@@ -16,6 +16,8 @@
 #define HELP_INFER_TENSORS 4
 #define HELP_INFER_HIDDEN 10
 #define HELP_MAX_GCN_LAYERS 4
+/* NAS-Bench-201: layers computed at every node (the fourth only at the global one) */
+#define HELP_NB201_NODE_LAYERS 3
 
 /* One named tensor inside a flat parameter vector. */
 typedef struct HelpTensor
@@ -100,12 +102,17 @@ typedef struct HelpWorkspace
 	float	   *darch;			/* d(arch_out) [batch, width] */
 	float	   *dhw1,
 			   *dhw2;			/* hardware branch gradients [width] */
-	/* GCN forward: the distinct rows of a layer input (see gemm_distinct_rows) */
-	int		   *row_class;		/* [batch * nodes]: index of the row's class */
+	/*
+	 * GCN: the distinct rows of the input of each of the layers computed at
+	 * every node (see gemm_distinct_rows), kept for the backward pass
+	 */
+	int		   *row_class[HELP_MAX_GCN_LAYERS];	/* [batch * nodes]: row's class */
+	float	   *distinct_in[HELP_MAX_GCN_LAYERS];	/* [batch * nodes, wide] */
+	int			n_distinct[HELP_MAX_GCN_LAYERS];
 	int		   *row_table;		/* open-addressing hash table of classes */
 	int			table_size;		/* a power of two >= 2 * batch * nodes */
-	float	   *distinct_in;	/* [batch * nodes, wide] */
-	float	   *distinct_out;	/* [batch * nodes, width] */
+	float	   *distinct_out;	/* [batch * nodes, width]: a layer's product
+								 * per class, then per-class gradients */
 	struct HelpGcnPlan *plan;	/* GCN prediction by class (gcn_classes.h),
 								 * made by the first prediction */
 } HelpWorkspace;

@@ -328,18 +328,20 @@ cell_adjacency(const float *X, int b)
 /*
  * out[b] = A_b in[b] for every cell of the batch (rows of width n), or
  * A_b^T in[b] when transposed (the backward pass).  A has about 27 nonzeros
- * of 81, so each output row is a short sum of scaled input rows.
+ * of 81, so each output row is a short sum of scaled input rows.  With
+ * row_class, node row r of the input is row row_class[r] of in (a layer's
+ * product by distinct row, see gemm_distinct_rows).
  */
 HELP_VECTOR_CLONES
 static void
-propagate(const float *X, int batch, const float *in, float *out, int n, bool transposed)
+propagate(const float *X, int batch, const float *in, const int *row_class, float *out,
+		  int n, bool transposed)
 {
 	const int	N = HELP_NB201_NODES;
 
 	for (int b = 0; b < batch; b++)
 	{
 		const float *A = cell_adjacency(X, b);
-		const float *src = in + (size_t) b * N * n;
 		float	   *dst = out + (size_t) b * N * n;
 
 		for (int to = 0; to < N; to++)
@@ -354,7 +356,9 @@ propagate(const float *X, int batch, const float *in, float *out, int n, bool tr
 
 				if (a == 0.0f)
 					continue;
-				rows[terms] = src + (size_t) from * n;
+				int			r = b * N + from;
+
+				rows[terms] = in + (size_t) (row_class ? row_class[r] : r) * n;
 				coef[terms++] = a;
 			}
 			help_combine_rows(dst + (size_t) to * n, rows, coef, terms, n);
@@ -389,12 +393,13 @@ row_hash(const float *row, int n)
  * input node is the same in every cell, node 1's first-layer row depends on
  * one operation only, ...), so this cuts the GCN's matrix products several
  * fold.  Rows are compared by their bits, so the result is exact.  The
- * distinct rows and each row's class are kept in ws as layer's, for the
- * weight gradient (gcn_backward).
+ * product is left by class in ws->distinct_out (row r's is row
+ * ws->row_class[layer][r]); the distinct rows and each row's class are kept
+ * in ws as layer's, for the weight gradient (gcn_backward).
  */
 static void
 gemm_distinct_rows(const float *in, int rows, int in_w, const float *W, int out_w,
-				   float *out, HelpWorkspace *ws, int layer)
+				   HelpWorkspace *ws, int layer)
 {
 	const uint32_t mask = (uint32_t) ws->table_size - 1;
 	int		   *row_class = ws->row_class[layer];
@@ -426,9 +431,6 @@ gemm_distinct_rows(const float *in, int rows, int in_w, const float *W, int out_
 	}
 	cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n_distinct, out_w, in_w,
 				1.0f, distinct_in, in_w, W, out_w, 0.0f, ws->distinct_out, out_w);
-	for (int r = 0; r < rows; r++)
-		memcpy(out + (size_t) r * out_w, ws->distinct_out + (size_t) row_class[r] * out_w,
-			   sizeof(float) * out_w);
 	ws->n_distinct[layer] = n_distinct;
 }
 
@@ -454,8 +456,8 @@ gcn_forward(const HelpLayout *L, const float *theta, const float *X, int batch,
 		int			in = l == 0 ? F : W;
 
 		gemm_distinct_rows(ws->act[l], rows, in, help_ctensor(L, theta, L->arch_w[l]), W,
-						   ws->scratch, ws, l);
-		propagate(X, batch, ws->scratch, ws->act[l + 1], W, false);
+						   ws, l);
+		propagate(X, batch, ws->distinct_out, ws->row_class[l], ws->act[l + 1], W, false);
 		add_bias_relu(ws->act[l + 1], help_ctensor(L, theta, L->arch_b[l]), rows, W);
 	}
 
@@ -606,7 +608,7 @@ gcn_backward(const HelpLayout *L, const float *theta, const float *X, int batch,
 
 		relu_mask(dH, ws->act[l + 1], (size_t) rows * W);
 		column_sums(dH, rows, W, help_tensor(L, grad, L->arch_b[l]));
-		propagate(X, batch, dH, dS, W, true);
+		propagate(X, batch, dH, NULL, dS, W, true);
 		sum_by_class(dS, rows, W, ws->row_class[l], ws->n_distinct[l], ws->distinct_out);
 		cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, in, W, ws->n_distinct[l],
 					1.0f, ws->distinct_in[l], in, ws->distinct_out, W, 0.0f,
@@ -754,5 +756,5 @@ void
 help_nb201_propagate(const float *X, int batch, const float *in, float *out,
 					 int n, int transposed)
 {
-	propagate(X, batch, in, out, n, transposed != 0);
+	propagate(X, batch, in, NULL, out, n, transposed != 0);
 }

@@ -353,11 +353,10 @@ propagate(const float *X, int batch, const float *in, const int *row_class, floa
 			for (int from = 0; from < N; from++)
 			{
 				const float a = transposed ? A[from * N + to] : A[to * N + from];
+				const int	r = b * N + from;
 
 				if (a == 0.0f)
 					continue;
-				int			r = b * N + from;
-
 				rows[terms] = in + (size_t) (row_class ? row_class[r] : r) * n;
 				coef[terms++] = a;
 			}

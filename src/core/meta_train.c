@@ -130,27 +130,24 @@ help_meta_init(const HelpLayout *L, uint64_t seed, double inner_lr_init,
 }
 
 /*
- * One Adam step (t counts from 1) of the n parameters p with gradient g,
- * starting at element first of the moments.
+ * One Adam step (t counts from 1) of the n parameters p with gradient g and
+ * moments m and v.
  */
 HELP_VECTOR_CLONES
 static void
-adam_step(float *p, const float *g, AdamMoments *moments, size_t first, size_t n,
-		  double lr, int t)
+adam_step(float *p, const float *g, float *m, float *v, size_t n, double lr, int t)
 {
-	AdamMoments slice = {moments->m + first, moments->v + first};
-	AdamMoments *mom = &slice;
 	double		correction1 = 1.0 - pow(ADAM_BETA1, t);
 	double		correction2 = 1.0 - pow(ADAM_BETA2, t);
 
 	for (size_t i = 0; i < n; i++)
 	{
-		double		m = ADAM_BETA1 * mom->m[i] + (1.0 - ADAM_BETA1) * g[i];
-		double		v = ADAM_BETA2 * mom->v[i] + (1.0 - ADAM_BETA2) * (double) g[i] * g[i];
+		double		mi = ADAM_BETA1 * m[i] + (1.0 - ADAM_BETA1) * g[i];
+		double		vi = ADAM_BETA2 * v[i] + (1.0 - ADAM_BETA2) * (double) g[i] * g[i];
 
-		mom->m[i] = (float) m;
-		mom->v[i] = (float) v;
-		p[i] -= (float) (lr * (m / correction1) / (sqrt(v / correction2) + ADAM_EPS));
+		m[i] = (float) mi;
+		v[i] = (float) vi;
+		p[i] -= (float) (lr * (mi / correction1) / (sqrt(vi / correction2) + ADAM_EPS));
 	}
 }
 
@@ -394,12 +391,12 @@ update_slice(Trainer *tr, int part, int parts)
 		for (size_t i = ifirst; i < ifirst + ni; i++)
 			sum->infer[i] += weight * g->infer[i];
 	}
-	adam_step(tr->theta + first, sum->theta + first, &tr->adam_theta, first, n,
-			  tr->spec->meta_lr, tr->adam_t);
-	adam_step(tr->alpha + first, sum->alpha + first, &tr->adam_alpha, first, n,
-			  tr->spec->meta_lr, tr->adam_t);
-	adam_step(tr->infer + ifirst, sum->infer + ifirst, &tr->adam_infer, ifirst, ni,
-			  tr->spec->meta_lr, tr->adam_t);
+	adam_step(tr->theta + first, sum->theta + first, tr->adam_theta.m + first,
+			  tr->adam_theta.v + first, n, tr->spec->meta_lr, tr->adam_t);
+	adam_step(tr->alpha + first, sum->alpha + first, tr->adam_alpha.m + first,
+			  tr->adam_alpha.v + first, n, tr->spec->meta_lr, tr->adam_t);
+	adam_step(tr->infer + ifirst, sum->infer + ifirst, tr->adam_infer.m + ifirst,
+			  tr->adam_infer.v + ifirst, ni, tr->spec->meta_lr, tr->adam_t);
 }
 
 /* A worker thread's slice of the episode's update. */
@@ -413,13 +410,13 @@ update_main(void *arg)
 }
 
 /*
- * main(worker) for every worker on tr->threads threads (the calling one
+ * work(worker) for every worker on tr->threads threads (the calling one
  * included).  Workers start with every signal blocked, so that the
  * server's handlers only ever run on the calling thread; a worker that
  * cannot be started has its share run here.
  */
 static void
-run_threaded(Trainer *tr, void *(*main) (void *))
+run_threaded(Trainer *tr, void *(*work) (void *))
 {
 	pthread_t  *threads = tr->thread_ids;
 	int		   *started = tr->thread_started;
@@ -429,15 +426,15 @@ run_threaded(Trainer *tr, void *(*main) (void *))
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, &old);
 	for (int w = 1; w < tr->threads; w++)
-		started[w] = pthread_create(&threads[w], NULL, main, &tr->workers[w]) == 0;
+		started[w] = pthread_create(&threads[w], NULL, work, &tr->workers[w]) == 0;
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	main(&tr->workers[0]);
+	work(&tr->workers[0]);
 	for (int w = 1; w < tr->threads; w++)
 	{
 		if (started[w])
 			pthread_join(threads[w], NULL);
 		else
-			main(&tr->workers[w]);
+			work(&tr->workers[w]);
 	}
 }
 

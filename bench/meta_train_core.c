@@ -50,23 +50,11 @@ now_seconds(void)
 static void
 random_architecture(HelpSpace space, HelpRng *rng, float *out)
 {
-	static const char *const ops[] = {
-		"none", "skip_connect", "nor_conv_1x1", "nor_conv_3x3", "avg_pool_3x3"
-	};
 	HelpError	err;
 	int			dim = help_space_encoding_dim(space);
 
 	if (space == HELP_SPACE_NASBENCH201)
-	{
-		const char *o[6];
-		char		cell[256];
-
-		for (int e = 0; e < 6; e++)
-			o[e] = ops[help_rng_below(rng, 5)];
-		snprintf(cell, sizeof(cell), "|%s~0|+|%s~0|%s~1|+|%s~0|%s~1|%s~2|",
-				 o[0], o[1], o[2], o[3], o[4], o[5]);
-		help_encode_nb201(cell, out, &err);
-	}
+		help_encode_random_nb201(rng, out);
 	else if (space == HELP_SPACE_FBNET)
 	{
 		int			codes[HELP_FBNET_LAYERS];

@@ -10,6 +10,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -139,6 +140,21 @@ help_encode_nb201(const char *cell, float *out, HelpError *err)
 		adj[i * HELP_NB201_NODES + i] = 1.0f;
 	}
 	return HELP_OK;
+}
+
+/* See encode.h. */
+void
+help_encode_random_nb201(HelpRng *rng, float *out)
+{
+	const char *op[6];
+	char		cell[256];
+	HelpError	err;
+
+	for (int e = 0; e < 6; e++)
+		op[e] = nb201_op_names[help_rng_below(rng, NB201_N_OPS)];
+	snprintf(cell, sizeof(cell), "|%s~0|+|%s~0|%s~1|+|%s~0|%s~1|%s~2|",
+			 op[0], op[1], op[2], op[3], op[4], op[5]);
+	help_encode_nb201(cell, out, &err);
 }
 
 /* See encode.h. */

@@ -6,6 +6,7 @@
 #define HELP_ENCODE_H
 
 #include "help_core.h"
+#include "rng.h"
 
 /* Number of FBNet op choices and their names, index = op code. */
 #define HELP_FBNET_N_OPS 9
@@ -16,6 +17,12 @@ extern const char *const help_fbnet_op_names[HELP_FBNET_N_OPS];
  * then the 9x9 propagation matrix A = (M + I)^T, row = receiving node.
  */
 extern HelpStatus help_encode_nb201(const char *cell, float *out, HelpError *err);
+
+/*
+ * A NAS-Bench-201 cell drawn uniformly (each of the 6 edges one of the 5
+ * operations, in cell-string order), encoded: test and benchmark data.
+ */
+extern void help_encode_random_nb201(HelpRng *rng, float *out);
 
 /* Parse an FBNet "{7,8,...}" or "{k5_e6,skip,...}" literal into 22 op codes. */
 extern HelpStatus help_parse_fbnet(const char *text, int *ops, HelpError *err);

@@ -328,25 +328,12 @@ rank_tests(void)
 static void
 random_encodings(HelpSpace space, HelpRng *rng, int n, float *X)
 {
-	static const char *const ops[] = {
-		"none", "skip_connect", "nor_conv_1x1", "nor_conv_3x3", "avg_pool_3x3"
-	};
 	int			dim = help_space_encoding_dim(space);
-	HelpError	err;
 
 	for (int b = 0; b < n; b++)
 	{
 		if (space == HELP_SPACE_NASBENCH201)
-		{
-			const char *o[6];
-			char		cell[256];
-
-			for (int e = 0; e < 6; e++)
-				o[e] = ops[help_rng_below(rng, 5)];
-			snprintf(cell, sizeof(cell), "|%s~0|+|%s~0|%s~1|+|%s~0|%s~1|%s~2|",
-					 o[0], o[1], o[2], o[3], o[4], o[5]);
-			help_encode_nb201(cell, X + (size_t) b * dim, &err);
-		}
+			help_encode_random_nb201(rng, X + (size_t) b * dim);
 		else
 			for (int k = 0; k < dim; k++)
 				X[(size_t) b * dim + k] = help_rng_uniform(rng) < 0.3 ? 1.0f : 0.0f;

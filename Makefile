@@ -16,7 +16,6 @@ REGRESS_OPTS = --inputdir=test --outputdir=test --load-extension=$(EXTENSION)
 # Libraries come from pkg-config; say clearly which one is missing.
 ifeq ($(shell pkg-config --exists openblas && echo yes),yes)
 BLAS_CFLAGS = $(shell pkg-config --cflags openblas)
-BLAS_LIBS = $(shell pkg-config --libs openblas)
 else
 $(error OpenBLAS not found by pkg-config: install libopenblas-dev)
 endif
@@ -34,7 +33,8 @@ OPTFLAGS ?= -O3
 WARNFLAGS = -Wall -Wextra -Werror -Wno-unused-parameter -Wno-sign-compare -Wno-missing-field-initializers -Wno-clobbered
 PG_CPPFLAGS = -Isrc -Isrc/core $(BLAS_CFLAGS) $(JSONC_CFLAGS)
 PG_CFLAGS = $(OPTFLAGS) $(WARNFLAGS)
-SHLIB_LINK = $(BLAS_LIBS) $(JSONC_LIBS) -lm
+# OpenBLAS is opened at run time (src/core/blas.c), not linked.
+SHLIB_LINK = $(JSONC_LIBS) -lm
 
 EXTRA_CLEAN = $(DATA_built) test/results test/regression.diffs test/regression.out \
 	core_test bench/meta_test_core bench/meta_train_core bench/predict_core
@@ -53,7 +53,7 @@ sql/$(EXTENSION)--$(EXTVERSION).sql: sql/$(EXTENSION).sql sql/help_tables.sql
 
 # Standalone unit tests of the numerical core (no PostgreSQL needed).
 core_test: test/core/core_test.c $(CORE_SRCS) src/core/*.h
-	$(CC) $(OPTFLAGS) $(WARNFLAGS) -Isrc/core $(BLAS_CFLAGS) -o $@ test/core/core_test.c $(CORE_SRCS) $(BLAS_LIBS) -lm
+	$(CC) $(OPTFLAGS) $(WARNFLAGS) -Isrc/core $(BLAS_CFLAGS) -o $@ test/core/core_test.c $(CORE_SRCS) -lm
 
 # The main job end to end: latency-constrained NAS in a scratch cluster
 # (pg_virtualenv).  Needs the extension installed first (make install).
@@ -76,9 +76,9 @@ test: core_test
 # Seconds per meta-training episode of the core, on synthetic devices or on
 # the shared data folder with valid Spearman (--data DIR); no server needed.
 bench/meta_train_core: bench/meta_train_core.c bench/help_data.c bench/help_data.h bench/bench_clock.h $(CORE_SRCS) src/core/*.h
-	$(CC) $(OPTFLAGS) $(WARNFLAGS) -Isrc/core $(BLAS_CFLAGS) $(JSONC_CFLAGS) -o $@ bench/meta_train_core.c bench/help_data.c $(CORE_SRCS) $(BLAS_LIBS) $(JSONC_LIBS) -lm
+	$(CC) $(OPTFLAGS) $(WARNFLAGS) -Isrc/core $(BLAS_CFLAGS) $(JSONC_CFLAGS) -o $@ bench/meta_train_core.c bench/help_data.c $(CORE_SRCS) $(JSONC_LIBS) -lm
 
 # Seconds to predict every architecture of a space (all z draws) with the
 # numerical core alone, as help_predict_batch does inside a backend.
 bench/predict_core: bench/predict_core.c bench/help_data.c bench/help_data.h bench/bench_clock.h $(CORE_SRCS) src/core/*.h
-	$(CC) $(OPTFLAGS) $(WARNFLAGS) -Isrc/core $(BLAS_CFLAGS) $(JSONC_CFLAGS) -o $@ bench/predict_core.c bench/help_data.c $(CORE_SRCS) $(BLAS_LIBS) $(JSONC_LIBS) -lm
+	$(CC) $(OPTFLAGS) $(WARNFLAGS) -Isrc/core $(BLAS_CFLAGS) $(JSONC_CFLAGS) -o $@ bench/predict_core.c bench/help_data.c $(CORE_SRCS) $(JSONC_LIBS) -lm

@@ -22,7 +22,7 @@
  * the CPU time of all threads, a steadier figure when others share the
  * machine).
  */
-#include <cblas.h>
+#include "blas.h"
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -342,7 +342,12 @@ main(int argc, char **argv)
 		fprintf(stderr, "unknown space\n");
 		return 2;
 	}
-	openblas_set_num_threads(1);
+	if (!help_blas_open(errbuf, sizeof(errbuf)))
+	{
+		fprintf(stderr, "%s\n", errbuf);
+		return 1;
+	}
+	help_blas_set_threads(1);
 	help_layout_init(&L, space, 100);
 	if (data_dir)
 	{

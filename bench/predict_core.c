@@ -13,7 +13,7 @@
  * 7), single-threaded OpenBLAS as inside one PostgreSQL backend.  Prints
  * the median wall and CPU seconds and a checksum of the predictions.
  */
-#include <cblas.h>
+#include "blas.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -102,7 +102,12 @@ main(int argc, char **argv)
 		return 2;
 	}
 	space = (HelpSpace) help_space_from_name(space_name);
-	openblas_set_num_threads(1);
+	if (!help_blas_open(errbuf, sizeof(errbuf)))
+	{
+		fprintf(stderr, "%s\n", errbuf);
+		return 1;
+	}
+	help_blas_set_threads(1);
 	help_layout_init(&L, space, 100);
 	if (help_data_load(dir, space, space == HELP_SPACE_NASBENCH201 ? 900 : 4000, 1000, &data,
 					   errbuf, sizeof(errbuf)) != 0)
@@ -155,7 +160,8 @@ main(int argc, char **argv)
 	}
 	for (int i = 0; i < data.n_archs; i++)
 		checksum += mean[i];
-	printf("device %s archs %d draws %d\n", dev->name, data.n_archs, adapted->n_draws);
+	printf("device %s archs %d draws %d blas_kernel %s\n", dev->name, data.n_archs, adapted->n_draws,
+		   help_blas_kernel());
 	printf("predict_all_seconds %.4f cpu %.4f (median of %d)\n", median(wall, reps),
 		   median(cpu, reps), reps);
 	printf("checksum_ms %.6f\n", checksum);

@@ -4,7 +4,7 @@
  */
 #include "gcn_classes.h"
 
-#include <cblas.h>
+#include "blas.h"
 #include <stdbool.h>
 #include <string.h>
 
@@ -286,7 +286,7 @@ help_gcn_plan_readout(const HelpLayout *L, const float *theta, HelpGcnPlan *plan
 		float	   *out = plan->state[l % 2];
 
 		memcpy(plan->bias, help_ctensor(L, theta, L->arch_b[l]), sizeof(float) * W);
-		cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n_in, W, in_w,
+		help_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n_in, W, in_w,
 					1.0f, in, ld_in, help_ctensor(L, theta, L->arch_w[l]), W,
 					0.0f, plan->product, stride);
 		for (int c = 0; c < plan->n_classes[l]; c++)

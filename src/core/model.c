@@ -17,7 +17,7 @@
 #include "gcn_classes.h"
 #include "vec.h"
 
-#include <cblas.h>
+#include "blas.h"
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -428,7 +428,7 @@ gemm_distinct_rows(const float *in, int rows, int in_w, const float *W, int out_
 			break;
 		}
 	}
-	cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n_distinct, out_w, in_w,
+	help_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n_distinct, out_w, in_w,
 				1.0f, distinct_in, in_w, W, out_w, 0.0f, ws->distinct_out, out_w);
 	ws->n_distinct[layer] = n_distinct;
 }
@@ -470,7 +470,7 @@ gcn_forward(const HelpLayout *L, const float *theta, const float *X, int batch,
 		memset(g, 0, sizeof(float) * W);
 		for (int j = 0; j < N; j++)
 			if (A8[j] != 0.0f)
-				cblas_saxpy(W, A8[j], h + (size_t) j * W, 1, g, 1);
+				help_saxpy(W, A8[j], h + (size_t) j * W, 1, g, 1);
 	}
 	gcn_last_layer(L, theta, batch, ws);
 }
@@ -481,7 +481,7 @@ gcn_last_layer(const HelpLayout *L, const float *theta, int batch, HelpWorkspace
 {
 	const int	W = L->width;
 
-	cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, batch, W, W,
+	help_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, batch, W, W,
 				1.0f, ws->readout, W, help_ctensor(L, theta, L->arch_w[3]), W,
 				0.0f, ws->arch_out, W);
 	add_bias_relu(ws->arch_out, help_ctensor(L, theta, L->arch_b[3]), batch, W);
@@ -494,11 +494,11 @@ mlp_forward(const HelpLayout *L, const float *theta, const float *X, int batch,
 {
 	const int	W = L->width;
 
-	cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, batch, W, L->in_dim,
+	help_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, batch, W, L->in_dim,
 				1.0f, X, L->in_dim, help_ctensor(L, theta, L->arch_w[0]), L->in_dim,
 				0.0f, ws->act[1], W);
 	add_bias_relu(ws->act[1], help_ctensor(L, theta, L->arch_b[0]), batch, W);
-	cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, batch, W, W,
+	help_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, batch, W, W,
 				1.0f, ws->act[1], W, help_ctensor(L, theta, L->arch_w[1]), W,
 				0.0f, ws->arch_out, W);
 	add_bias_relu(ws->arch_out, help_ctensor(L, theta, L->arch_b[1]), batch, W);
@@ -521,16 +521,16 @@ net_forward(const HelpLayout *L, const float *theta, const float *hw,
 	ws->batch = batch;
 
 	/* hardware branch, once for the whole batch */
-	cblas_sgemv(CblasRowMajor, CblasNoTrans, W, L->hw_dim, 1.0f,
+	help_sgemv(CblasRowMajor, CblasNoTrans, W, L->hw_dim, 1.0f,
 				help_ctensor(L, theta, L->hw1_w), L->hw_dim, hw, 1, 0.0f, ws->hw1, 1);
 	add_bias_relu(ws->hw1, help_ctensor(L, theta, L->hw1_b), 1, W);
-	cblas_sgemv(CblasRowMajor, CblasNoTrans, W, W, 1.0f,
+	help_sgemv(CblasRowMajor, CblasNoTrans, W, W, 1.0f,
 				help_ctensor(L, theta, L->hw2_w), W, ws->hw1, 1, 0.0f, ws->hw2, 1);
 	add_bias_relu(ws->hw2, help_ctensor(L, theta, L->hw2_b), 1, W);
 
 	/* fc3's hardware half plus its bias, shared by every row */
 	memcpy(ws->head_const, help_ctensor(L, theta, L->fc3_b), sizeof(float) * H);
-	cblas_sgemv(CblasRowMajor, CblasNoTrans, H, W, 1.0f, w3 + W, H, ws->hw2, 1,
+	help_sgemv(CblasRowMajor, CblasNoTrans, H, W, 1.0f, w3 + W, H, ws->hw2, 1,
 				1.0f, ws->head_const, 1);
 
 	if (plan != NULL)
@@ -543,13 +543,13 @@ net_forward(const HelpLayout *L, const float *theta, const float *hw,
 	else
 		mlp_forward(L, theta, X, batch, ws);
 
-	cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, batch, H, W,
+	help_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, batch, H, W,
 				1.0f, ws->arch_out, W, w3, H, 0.0f, ws->z3, H);
 	add_bias_relu(ws->z3, ws->head_const, batch, H);
-	cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, batch, H, H,
+	help_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, batch, H, H,
 				1.0f, ws->z3, H, help_ctensor(L, theta, L->fc4_w), H, 0.0f, ws->z4, H);
 	add_bias_relu(ws->z4, help_ctensor(L, theta, L->fc4_b), batch, H);
-	cblas_sgemv(CblasRowMajor, CblasNoTrans, batch, H, 1.0f, ws->z4, H,
+	help_sgemv(CblasRowMajor, CblasNoTrans, batch, H, 1.0f, ws->z4, H,
 				help_ctensor(L, theta, L->fc5_w), 1, 0.0f, y, 1);
 	for (int b = 0; b < batch; b++)
 		y[b] += help_ctensor(L, theta, L->fc5_b)[0];
@@ -578,10 +578,10 @@ gcn_backward(const HelpLayout *L, const float *theta, const float *X, int batch,
 
 	/* last layer: arch_out = relu(G W4 + b4), G = A[8,:] H3 */
 	relu_mask(dP, ws->arch_out, (size_t) batch * W);
-	cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, W, W, batch,
+	help_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, W, W, batch,
 				1.0f, ws->readout, W, dP, W, 0.0f, help_tensor(L, grad, L->arch_w[3]), W);
 	column_sums(dP, batch, W, help_tensor(L, grad, L->arch_b[3]));
-	cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, batch, W, W,
+	help_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, batch, W, W,
 				1.0f, dP, W, help_ctensor(L, theta, L->arch_w[3]), W, 0.0f, dG, W);
 	for (int b = 0; b < batch; b++)
 	{
@@ -609,11 +609,11 @@ gcn_backward(const HelpLayout *L, const float *theta, const float *X, int batch,
 		column_sums(dH, rows, W, help_tensor(L, grad, L->arch_b[l]));
 		propagate(X, batch, dH, NULL, dS, W, true);
 		sum_by_class(dS, rows, W, ws->row_class[l], ws->n_distinct[l], ws->distinct_out);
-		cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, in, W, ws->n_distinct[l],
+		help_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, in, W, ws->n_distinct[l],
 					1.0f, ws->distinct_in[l], in, ws->distinct_out, W, 0.0f,
 					help_tensor(L, grad, L->arch_w[l]), W);
 		if (l > 0)
-			cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, rows, W, W,
+			help_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, rows, W, W,
 						1.0f, dS, W, help_ctensor(L, theta, L->arch_w[l]), W, 0.0f, dH, W);
 	}
 }
@@ -627,13 +627,13 @@ mlp_backward(const HelpLayout *L, const float *theta, const float *X, int batch,
 	float	   *dH1 = ws->scratch2;
 
 	relu_mask(dH2, ws->arch_out, (size_t) batch * W);
-	cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, W, W, batch,
+	help_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, W, W, batch,
 				1.0f, dH2, W, ws->act[1], W, 0.0f, help_tensor(L, grad, L->arch_w[1]), W);
 	column_sums(dH2, batch, W, help_tensor(L, grad, L->arch_b[1]));
-	cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, batch, W, W,
+	help_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, batch, W, W,
 				1.0f, dH2, W, help_ctensor(L, theta, L->arch_w[1]), W, 0.0f, dH1, W);
 	relu_mask(dH1, ws->act[1], (size_t) batch * W);
-	cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, W, L->in_dim, batch,
+	help_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, W, L->in_dim, batch,
 				1.0f, dH1, W, X, L->in_dim, 0.0f, help_tensor(L, grad, L->arch_w[0]), L->in_dim);
 	column_sums(dH1, batch, W, help_tensor(L, grad, L->arch_b[0]));
 }
@@ -656,7 +656,7 @@ help_net_backward(const HelpLayout *L, const float *theta, const float *hw,
 	double		sum_dy = 0.0;
 
 	/* fc5 */
-	cblas_sgemv(CblasRowMajor, CblasTrans, batch, H, 1.0f, ws->z4, H, dy, 1,
+	help_sgemv(CblasRowMajor, CblasTrans, batch, H, 1.0f, ws->z4, H, dy, 1,
 				0.0f, help_tensor(L, grad, L->fc5_w), 1);
 	for (int b = 0; b < batch; b++)
 		sum_dy += dy[b];
@@ -667,29 +667,29 @@ help_net_backward(const HelpLayout *L, const float *theta, const float *hw,
 		for (int k = 0; k < H; k++)
 			ws->dz4[(size_t) b * H + k] = dy[b] * w5[k];
 	relu_mask(ws->dz4, ws->z4, (size_t) batch * H);
-	cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, H, H, batch,
+	help_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, H, H, batch,
 				1.0f, ws->dz4, H, ws->z3, H, 0.0f, help_tensor(L, grad, L->fc4_w), H);
 	column_sums(ws->dz4, batch, H, help_tensor(L, grad, L->fc4_b));
 
 	/* fc3: its input is [arch_out, hw2] */
-	cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, batch, H, H,
+	help_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, batch, H, H,
 				1.0f, ws->dz4, H, help_ctensor(L, theta, L->fc4_w), H, 0.0f, ws->dz3, H);
 	relu_mask(ws->dz3, ws->z3, (size_t) batch * H);
-	cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, H, W, batch,
+	help_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, H, W, batch,
 				1.0f, ws->dz3, H, ws->arch_out, W, 0.0f, g3, H);
 	column_sums(ws->dz3, batch, H, dz3_sum);
 	for (int k = 0; k < H; k++)
 		for (int j = 0; j < W; j++)
 			g3[(size_t) k * H + W + j] = dz3_sum[k] * ws->hw2[j];
-	cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, batch, W, H,
+	help_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, batch, W, H,
 				1.0f, ws->dz3, H, w3, H, 0.0f, darch, W);
 
 	/* hardware branch: its output fed every row, so its gradient is summed */
-	cblas_sgemv(CblasRowMajor, CblasTrans, H, W, 1.0f, w3 + W, H, dz3_sum, 1, 0.0f, dhw2, 1);
+	help_sgemv(CblasRowMajor, CblasTrans, H, W, 1.0f, w3 + W, H, dz3_sum, 1, 0.0f, dhw2, 1);
 	relu_mask(dhw2, ws->hw2, W);
 	outer(help_tensor(L, grad, L->hw2_w), dhw2, W, ws->hw1, W);
 	memcpy(help_tensor(L, grad, L->hw2_b), dhw2, sizeof(float) * W);
-	cblas_sgemv(CblasRowMajor, CblasTrans, W, W, 1.0f, help_ctensor(L, theta, L->hw2_w), W,
+	help_sgemv(CblasRowMajor, CblasTrans, W, W, 1.0f, help_ctensor(L, theta, L->hw2_w), W,
 				dhw2, 1, 0.0f, dhw1, 1);
 	relu_mask(dhw1, ws->hw1, W);
 	outer(help_tensor(L, grad, L->hw1_w), dhw1, W, hw, L->hw_dim);

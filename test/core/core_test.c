@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "adapt.h"
+#include "blas.h"
 #include "encode.h"
 #include "evaluate.h"
 #include "hvp.h"
@@ -38,16 +39,6 @@ check(int ok, const char *what)
 	}
 }
 
-/* Support loss at theta. */
-static double
-loss_at(const HelpLayout *L, const float *theta, const float *hw, const float *X,
-		const float *y, int n, HelpWorkspace *ws)
-{
-	float		pred[64];
-
-	help_net_forward(L, theta, hw, X, n, pred, ws);
-	return help_mse(pred, y, n, NULL);
-}
 
 /*
  * Weights ~ N(0, 1/fan_in) keep activations O(1), so float noise stays
@@ -66,6 +57,135 @@ random_weights(const HelpTensor *tensors, int n_tensors, HelpRng *rng, float *pa
 	}
 }
 
+/* A scalar loss of parameters that the caller changes in place. */
+typedef double (*LossFn) (void *ctx);
+
+/*
+ * The derivative of a loss along the unit direction v inside one tensor
+ * (size floats at params): analytically (grad dotted with the displacement
+ * actually stored in float) and by central differences of step h.
+ */
+static void
+directional_pair(LossFn loss, void *ctx, float *params, const float *grad, const double *v,
+				 size_t size, double h, double *analytic, double *numeric)
+{
+	float	   *saved = help_alloc(sizeof(float) * size);
+	float	   *up = help_alloc(sizeof(float) * size);
+	double		loss_up,
+				loss_down,
+				dot = 0.0;
+
+	memcpy(saved, params, sizeof(float) * size);
+	for (size_t i = 0; i < size; i++)
+		params[i] = up[i] = (float) (saved[i] + h * v[i]);
+	loss_up = loss(ctx);
+	for (size_t i = 0; i < size; i++)
+		params[i] = (float) (saved[i] - h * v[i]);
+	loss_down = loss(ctx);
+	for (size_t i = 0; i < size; i++)
+		dot += (double) grad[i] * ((double) up[i] - params[i]);
+	memcpy(params, saved, sizeof(float) * size);
+	*analytic = dot / (2 * h);
+	*numeric = (loss_up - loss_down) / (2 * h);
+	help_free(saved);
+	help_free(up);
+}
+
+#define CHECK_MAX_DIRS (2 * HELP_MAX_TENSORS + HELP_INFER_TENSORS)
+#define CHECK_STEPS 3
+
+/* One probed direction: its name and the derivative pairs at each step. */
+typedef struct DirectionProbe
+{
+	const char *name;
+	double		analytic[CHECK_STEPS];
+	double		numeric[CHECK_STEPS];
+} DirectionProbe;
+
+/* Probe a random unit direction inside one tensor at every step size. */
+static void
+probe_direction(LossFn loss, void *ctx, float *params, const float *grad, size_t size,
+				HelpRng *rng, const char *name, DirectionProbe *probe)
+{
+	static const double steps[CHECK_STEPS] = {3e-4, 1e-3, 3e-3};
+	double	   *v = help_alloc(sizeof(double) * size);
+	double		norm = 0.0;
+
+	for (size_t i = 0; i < size; i++)
+	{
+		v[i] = help_rng_normal(rng);
+		norm += v[i] * v[i];
+	}
+	for (size_t i = 0; i < size; i++)
+		v[i] /= sqrt(norm);
+	probe->name = name;
+	for (int s = 0; s < CHECK_STEPS; s++)
+		directional_pair(loss, ctx, params, grad, v, size, steps[s],
+						 &probe->analytic[s], &probe->numeric[s]);
+	help_free(v);
+}
+
+/*
+ * Worst relative error of the probed directional derivatives.  The loss is
+ * a float computation with ReLU kinks, so one step size can be spoiled by
+ * rounding (small steps; how much depends on the BLAS kernel) or by a kink
+ * (large steps): each direction keeps its best of three step sizes, and
+ * differences are measured against at least 1% of the largest directional
+ * derivative (the rounding floor).  A wrong term is wrong at every step size.
+ */
+static double
+probes_worst_error(const DirectionProbe *probes, int n)
+{
+	double		scale = 0.0,
+				worst = 0.0;
+
+	for (int d = 0; d < n; d++)
+		scale = fmax(scale, fabs(probes[d].analytic[1]));
+	for (int d = 0; d < n; d++)
+	{
+		double		best = INFINITY;
+
+		for (int s = 0; s < CHECK_STEPS; s++)
+		{
+			double		a = probes[d].analytic[s],
+						num = probes[d].numeric[s],
+						rel = fabs(num - a) / fmax(fmax(fabs(a), fabs(num)), 1e-2 * scale);
+
+			if (isfinite(rel) && rel < best)
+				best = rel;
+		}
+		if (getenv("HELP_TEST_VERBOSE"))
+			printf("    %-28s analytic %+.6e numeric %+.6e best rel %.1e\n", probes[d].name,
+				   probes[d].analytic[1], probes[d].numeric[1], best);
+		worst = fmax(worst, best);
+	}
+	return isfinite(scale) ? worst : INFINITY;
+}
+
+/* The support-loss problem of gradient_check: the loss as a function of theta. */
+typedef struct SupportProblem
+{
+	const HelpLayout *L;
+	const float *theta;
+	const float *hw;
+	const float *X;
+	const float *y;
+	int			n;
+	HelpWorkspace *ws;
+} SupportProblem;
+
+/* Support loss at the problem's current theta. */
+static double
+support_loss(void *ctx)
+{
+	SupportProblem *s = ctx;
+	float		pred[64];
+
+	help_net_forward(s->L, s->theta, s->hw, s->X, s->n, pred, s->ws);
+	return help_mse(pred, s->y, s->n, NULL);
+}
+
+
 /* Compare the analytic gradient with central differences on sampled weights. */
 static void
 gradient_check(HelpSpace space)
@@ -82,7 +202,9 @@ gradient_check(HelpSpace space)
 				dy[6],
 				hw[HELP_HW_DIM];
 	HelpWorkspace *ws;
-	double		worst = 0.0;
+	SupportProblem problem;
+	DirectionProbe probes[HELP_MAX_TENSORS];
+	double		worst;
 	char		what[128];
 	HelpError	err;
 	static const char *cells[] = {
@@ -114,50 +236,17 @@ gradient_check(HelpSpace space)
 	help_net_forward(&L, theta, hw, X, n, pred, ws);
 	help_mse(pred, y, n, dy);
 	help_net_backward(&L, theta, hw, X, dy, grad, ws);
+	problem = (SupportProblem) {&L, theta, hw, X, y, n, ws};
 
-	/*
-	 * Per tensor, the directional derivative along a random unit direction:
-	 * it sums many entries, so float rounding in the loss stays far below it.
-	 */
+	/* Per tensor, the derivative along a random unit direction. */
 	for (int t = 0; t < L.n_tensors; t++)
 	{
 		const HelpTensor *T = &L.tensors[t];
-		float	   *saved = help_alloc(sizeof(float) * T->size);
-		double	   *v = help_alloc(sizeof(double) * T->size);
-		double		norm = 0.0,
-					analytic = 0.0,
-					h = 1e-3,
-					up,
-					down,
-					numeric,
-					rel;
 
-		memcpy(saved, theta + T->offset, sizeof(float) * T->size);
-		for (size_t i = 0; i < T->size; i++)
-		{
-			v[i] = help_rng_normal(&rng);
-			norm += v[i] * v[i];
-		}
-		for (size_t i = 0; i < T->size; i++)
-		{
-			v[i] /= sqrt(norm);
-			analytic += v[i] * grad[T->offset + i];
-		}
-		for (size_t i = 0; i < T->size; i++)
-			theta[T->offset + i] = (float) (saved[i] + h * v[i]);
-		up = loss_at(&L, theta, hw, X, y, n, ws);
-		for (size_t i = 0; i < T->size; i++)
-			theta[T->offset + i] = (float) (saved[i] - h * v[i]);
-		down = loss_at(&L, theta, hw, X, y, n, ws);
-		memcpy(theta + T->offset, saved, sizeof(float) * T->size);
-		numeric = (up - down) / (2 * h);
-		rel = fabs(numeric - analytic) / fmax(fabs(analytic), 1e-3);
-		if (rel > 1e-2)
-			printf("  %s: analytic %g numeric %g\n", T->name, analytic, numeric);
-		worst = fmax(worst, rel);
-		help_free(saved);
-		help_free(v);
+		probe_direction(support_loss, &problem, theta + T->offset, grad + T->offset, T->size,
+						&rng, T->name, &probes[t]);
 	}
+	worst = probes_worst_error(probes, L.n_tensors);
 	snprintf(what, sizeof(what), "%s support-loss (MSE) gradient vs finite differences (worst relative error %.2e)",
 			 help_space_name(space), worst);
 	check(worst < 1e-2, what);
@@ -447,84 +536,20 @@ tiny_meta_gradient(TinyProblem *p, const HelpMetaSpec *spec, HelpMetaGrad *g)
 	help_meta_task(&p->L, spec, p->theta, p->alpha, p->infer, &p->task, 1.0, g, NULL, p->mw);
 }
 
-/*
- * The derivative of the meta-loss along the unit direction v inside one
- * tensor (size floats at params): analytically (grad dotted with the
- * displacement actually stored in float) and by central differences of
- * step h.
- */
-static void
-directional_pair(TinyProblem *p, float *params, const float *grad, const double *v,
-				 size_t size, double h, double *analytic, double *numeric)
+/* The meta-loss at the problem's current weights. */
+static double
+tiny_meta_loss(void *ctx)
 {
-	float	   *saved = help_alloc(sizeof(float) * size);
-	float	   *up = help_alloc(sizeof(float) * size);
-	double		loss_up,
-				loss_down,
-				dot = 0.0;
+	TinyProblem *p = ctx;
 
-	memcpy(saved, params, sizeof(float) * size);
-	for (size_t i = 0; i < size; i++)
-		params[i] = up[i] = (float) (saved[i] + h * v[i]);
-	loss_up = help_meta_task(&p->L, &p->spec, p->theta, p->alpha, p->infer, &p->task,
-							 1.0, NULL, NULL, p->mw);
-	for (size_t i = 0; i < size; i++)
-		params[i] = (float) (saved[i] - h * v[i]);
-	loss_down = help_meta_task(&p->L, &p->spec, p->theta, p->alpha, p->infer, &p->task,
-							   1.0, NULL, NULL, p->mw);
-	for (size_t i = 0; i < size; i++)
-		dot += (double) grad[i] * ((double) up[i] - params[i]);
-	memcpy(params, saved, sizeof(float) * size);
-	*analytic = dot / (2 * h);
-	*numeric = (loss_up - loss_down) / (2 * h);
-	help_free(saved);
-	help_free(up);
-}
-
-#define META_CHECK_MAX_DIRS (2 * HELP_MAX_TENSORS + HELP_INFER_TENSORS)
-#define META_CHECK_STEPS 3
-
-/* One probed direction: its name and the derivative pairs at each step. */
-typedef struct DirectionProbe
-{
-	const char *name;
-	double		analytic[META_CHECK_STEPS];
-	double		numeric[META_CHECK_STEPS];
-} DirectionProbe;
-
-/* Probe a random unit direction inside one tensor at every step size. */
-static void
-probe_direction(TinyProblem *p, float *params, const float *grad, size_t size,
-				HelpRng *rng, const char *name, DirectionProbe *probe)
-{
-	static const double steps[META_CHECK_STEPS] = {3e-4, 1e-3, 3e-3};
-	double	   *v = help_alloc(sizeof(double) * size);
-	double		norm = 0.0;
-
-	for (size_t i = 0; i < size; i++)
-	{
-		v[i] = help_rng_normal(rng);
-		norm += v[i] * v[i];
-	}
-	for (size_t i = 0; i < size; i++)
-		v[i] /= sqrt(norm);
-	probe->name = name;
-	for (int s = 0; s < META_CHECK_STEPS; s++)
-		directional_pair(p, params, grad, v, size, steps[s],
-						 &probe->analytic[s], &probe->numeric[s]);
-	help_free(v);
+	return help_meta_task(&p->L, &p->spec, p->theta, p->alpha, p->infer, &p->task,
+						  1.0, NULL, NULL, p->mw);
 }
 
 /*
  * Worst relative error of the meta-gradient (per tensor of theta, alpha and
  * the inference network) against finite differences of the meta-loss, the
  * analytic side computed with or without the second-order terms.
- *
- * The loss is a float computation with ReLU kinks, so one step size can be
- * spoiled by rounding (small steps) or by a kink (large steps): each
- * direction keeps its best of three step sizes, and differences are
- * measured against at least 1% of the largest directional derivative (the
- * rounding floor).  A wrong term is wrong at every step size.
  */
 static double
 meta_gradient_error(HelpSpace space, int second_order)
@@ -533,10 +558,9 @@ meta_gradient_error(HelpSpace space, int second_order)
 	HelpMetaSpec spec;
 	HelpMetaGrad g;
 	HelpRng		rng;
-	DirectionProbe probes[META_CHECK_MAX_DIRS];
+	DirectionProbe probes[CHECK_MAX_DIRS];
 	int			n = 0;
-	double		scale = 0.0,
-				worst = 0.0;
+	double		worst;
 
 	tiny_problem_init(&p, space, 7);
 	spec = p.spec;
@@ -550,43 +574,24 @@ meta_gradient_error(HelpSpace space, int second_order)
 	{
 		const HelpTensor *T = &p.L.tensors[t];
 
-		probe_direction(&p, p.theta + T->offset, g.theta + T->offset, T->size, &rng,
+		probe_direction(tiny_meta_loss, &p, p.theta + T->offset, g.theta + T->offset, T->size, &rng,
 						T->name, &probes[n++]);
-		probe_direction(&p, p.alpha + T->offset, g.alpha + T->offset, T->size, &rng,
+		probe_direction(tiny_meta_loss, &p, p.alpha + T->offset, g.alpha + T->offset, T->size, &rng,
 						"(its alpha)", &probes[n++]);
 	}
 	for (int t = 0; t < HELP_INFER_TENSORS; t++)
 	{
 		const HelpTensor *T = &p.L.infer[t];
 
-		probe_direction(&p, p.infer + T->offset, g.infer + T->offset, T->size, &rng,
+		probe_direction(tiny_meta_loss, &p, p.infer + T->offset, g.infer + T->offset, T->size, &rng,
 						T->name, &probes[n++]);
 	}
-	for (int d = 0; d < n; d++)
-		scale = fmax(scale, fabs(probes[d].analytic[1]));
-	for (int d = 0; d < n; d++)
-	{
-		double		best = INFINITY;
-
-		for (int s = 0; s < META_CHECK_STEPS; s++)
-		{
-			double		a = probes[d].analytic[s],
-						num = probes[d].numeric[s],
-						rel = fabs(num - a) / fmax(fmax(fabs(a), fabs(num)), 1e-2 * scale);
-
-			if (isfinite(rel) && rel < best)
-				best = rel;
-		}
-		if (getenv("HELP_TEST_VERBOSE"))
-			printf("    %-28s analytic %+.6e numeric %+.6e best rel %.1e\n", probes[d].name,
-				   probes[d].analytic[1], probes[d].numeric[1], best);
-		worst = fmax(worst, best);
-	}
+	worst = probes_worst_error(probes, n);
 	help_free(g.theta);
 	help_free(g.alpha);
 	help_free(g.infer);
 	tiny_problem_free(&p);
-	return isfinite(scale) ? worst : INFINITY;
+	return worst;
 }
 
 /*
@@ -926,6 +931,13 @@ meta_train_tests(HelpSpace space)
 int
 main(void)
 {
+	char		blas_err[256];
+
+	if (!help_blas_open(blas_err, sizeof(blas_err)))
+	{
+		fprintf(stderr, "%s\n", blas_err);
+		return 1;
+	}
 	gradient_check(HELP_SPACE_NASBENCH201);
 	gradient_check(HELP_SPACE_FBNET);
 	gradient_check(HELP_SPACE_OFA);

@@ -1,0 +1,94 @@
+/*
+ * blas.c
+ *	  Open OpenBLAS at run time, with its kernel chosen by instruction set.
+ */
+#include "blas.h"
+
+#include <dlfcn.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+/* The shared library libopenblas-dev links against (its soname). */
+#define HELP_BLAS_LIBRARY "libopenblas.so.0"
+
+__typeof__(cblas_sgemm) *help_sgemm;
+__typeof__(cblas_sgemv) *help_sgemv;
+__typeof__(cblas_saxpy) *help_saxpy;
+__typeof__(openblas_set_num_threads) *help_blas_set_threads;
+static __typeof__(openblas_get_corename) *blas_corename;
+
+/*
+ * The OpenBLAS kernel family for this CPU's instruction set, or NULL to leave
+ * the choice to OpenBLAS.  GCC's checks include the operating system's support
+ * for the AVX and AVX-512 register state.
+ */
+static const char *
+blas_kernel_for_cpu(void)
+{
+	__builtin_cpu_init();
+	if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+		__builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl") &&
+		__builtin_cpu_supports("avx512cd"))
+		return "SkylakeX";
+	if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
+		return "Haswell";
+	return NULL;
+}
+
+/* Look up one symbol of the opened library; false with a message if it is missing. */
+static bool
+bind_symbol(void *lib, const char *name, void **slot, char *err, size_t errlen)
+{
+	*slot = dlsym(lib, name);
+	if (*slot == NULL)
+	{
+		snprintf(err, errlen, "%s has no symbol %s", HELP_BLAS_LIBRARY, name);
+		return false;
+	}
+	return true;
+}
+
+/*
+ * Open OpenBLAS (once per process) and bind the routines.  OPENBLAS_CORETYPE
+ * is set only while the library loads, and only if the user has not set it.
+ */
+bool
+help_blas_open(char *err, size_t errlen)
+{
+	static void *lib;
+	const char *kernel;
+	bool		set_kernel;
+
+	if (lib != NULL)
+		return true;
+	kernel = blas_kernel_for_cpu();
+	set_kernel = kernel != NULL && getenv("OPENBLAS_CORETYPE") == NULL;
+	if (set_kernel)
+		setenv("OPENBLAS_CORETYPE", kernel, 1);
+	lib = dlopen(HELP_BLAS_LIBRARY, RTLD_NOW | RTLD_LOCAL);
+	if (set_kernel)
+		unsetenv("OPENBLAS_CORETYPE");
+	if (lib == NULL)
+	{
+		snprintf(err, errlen, "could not load %s: %s", HELP_BLAS_LIBRARY, dlerror());
+		return false;
+	}
+	if (!bind_symbol(lib, "cblas_sgemm", (void **) &help_sgemm, err, errlen) ||
+		!bind_symbol(lib, "cblas_sgemv", (void **) &help_sgemv, err, errlen) ||
+		!bind_symbol(lib, "cblas_saxpy", (void **) &help_saxpy, err, errlen) ||
+		!bind_symbol(lib, "openblas_set_num_threads", (void **) &help_blas_set_threads, err, errlen) ||
+		!bind_symbol(lib, "openblas_get_corename", (void **) &blas_corename, err, errlen))
+	{
+		dlclose(lib);
+		lib = NULL;
+		return false;
+	}
+	return true;
+}
+
+/* OpenBLAS's name for its kernel. */
+const char *
+help_blas_kernel(void)
+{
+	return blas_corename != NULL ? blas_corename() : "not loaded";
+}

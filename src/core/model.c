@@ -15,6 +15,7 @@
  */
 #include "model.h"
 #include "gcn_classes.h"
+#include "live_columns.h"
 #include "vec.h"
 
 #include "blas.h"
@@ -164,6 +165,7 @@ workspace_for_prediction(const HelpLayout *L, int max_batch)
 	ws->arch_out = help_alloc(sizeof(float) * B * W);
 	ws->z3 = help_alloc(sizeof(float) * B * H);
 	ws->z4 = help_alloc(sizeof(float) * B * H);
+	ws->live = help_live_scratch_create((int) (B * H), (int) (H * H));
 	return ws;
 }
 
@@ -246,6 +248,7 @@ help_workspace_destroy(HelpWorkspace *ws)
 	help_free(ws->row_table);
 	help_free(ws->distinct_out);
 	help_gcn_plan_destroy(ws->plan);
+	help_live_scratch_destroy(ws->live);
 	help_free(ws);
 }
 
@@ -543,11 +546,10 @@ net_forward(const HelpLayout *L, const float *theta, const float *hw,
 	else
 		mlp_forward(L, theta, X, batch, ws);
 
-	help_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, batch, H, W,
-				1.0f, ws->arch_out, W, w3, H, 0.0f, ws->z3, H);
+	help_sgemm_live_columns(batch, H, W, ws->arch_out, W, w3, H, ws->z3, H, ws->live);
 	add_bias_relu(ws->z3, ws->head_const, batch, H);
-	help_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, batch, H, H,
-				1.0f, ws->z3, H, help_ctensor(L, theta, L->fc4_w), H, 0.0f, ws->z4, H);
+	help_sgemm_live_columns(batch, H, H, ws->z3, H, help_ctensor(L, theta, L->fc4_w), H,
+							ws->z4, H, ws->live);
 	add_bias_relu(ws->z4, help_ctensor(L, theta, L->fc4_b), batch, H);
 	help_sgemv(CblasRowMajor, CblasNoTrans, batch, H, 1.0f, ws->z4, H,
 				help_ctensor(L, theta, L->fc5_w), 1, 0.0f, y, 1);

@@ -115,6 +115,8 @@ typedef struct HelpWorkspace
 								 * per class, then per-class gradients */
 	struct HelpGcnPlan *plan;	/* GCN prediction by class (gcn_classes.h),
 								 * made by the first prediction */
+	struct HelpLiveScratch *live;	/* products over live columns
+									 * (live_columns.h) */
 } HelpWorkspace;
 
 /*

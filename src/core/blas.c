@@ -48,26 +48,39 @@ bind_symbol(void *lib, const char *name, void **slot, char *err, size_t errlen)
 	return true;
 }
 
+/* Set an environment variable for the load unless the user has set it; true if set. */
+static bool
+set_for_load(const char *name, const char *value)
+{
+	if (value == NULL || getenv(name) != NULL)
+		return false;
+	setenv(name, value, 1);
+	return true;
+}
+
 /*
- * Open OpenBLAS (once per process) and bind the routines.  OPENBLAS_CORETYPE
- * is set only while the library loads, and only if the user has not set it.
+ * Open OpenBLAS (once per process) and bind the routines.  Unless the user
+ * has set them, OPENBLAS_CORETYPE names the kernel for this CPU and
+ * OPENBLAS_NUM_THREADS=1 keeps OpenBLAS from starting a thread pool that
+ * every caller here pins to one thread anyway (help_blas_set_threads grows
+ * it when asked); both only while the library loads.
  */
 bool
 help_blas_open(char *err, size_t errlen)
 {
 	static void *lib;
-	const char *kernel;
-	bool		set_kernel;
+	bool		set_kernel,
+				set_threads;
 
 	if (lib != NULL)
 		return true;
-	kernel = blas_kernel_for_cpu();
-	set_kernel = kernel != NULL && getenv("OPENBLAS_CORETYPE") == NULL;
-	if (set_kernel)
-		setenv("OPENBLAS_CORETYPE", kernel, 1);
+	set_kernel = set_for_load("OPENBLAS_CORETYPE", blas_kernel_for_cpu());
+	set_threads = set_for_load("OPENBLAS_NUM_THREADS", "1");
 	lib = dlopen(HELP_BLAS_LIBRARY, RTLD_NOW | RTLD_LOCAL);
 	if (set_kernel)
 		unsetenv("OPENBLAS_CORETYPE");
+	if (set_threads)
+		unsetenv("OPENBLAS_NUM_THREADS");
 	if (lib == NULL)
 	{
 		snprintf(err, errlen, "could not load %s: %s", HELP_BLAS_LIBRARY, dlerror());

@@ -4,11 +4,13 @@
  *	  score a whole partition in batches.
  *
  * help_predict_latency runs once per row, so every row costs a batch-of-one
- * pass per modulator draw.  As a window function the same prediction sees
- * every row of its partition at the first call: it scores them all in
- * batches of BATCH_ROWS (matrix-matrix products instead of matrix-vector
- * ones) and then hands out one result per row.  Each row's value depends
- * only on its own arguments; the frame is ignored.
+ * pass per modulator draw.  As a window function the same prediction can
+ * look ahead in its partition: at a row not yet scored it scores that row
+ * and the next ones, BATCH_ROWS at a time (matrix-matrix products instead
+ * of matrix-vector ones), hands out one result per row, and lets the window
+ * buffer drop the rows before the batch, so a partition of any size streams
+ * through in bounded memory.  Each row's value depends only on its own
+ * arguments; the frame is ignored.
  */
 #include "help.h"
 
@@ -27,16 +29,16 @@ PG_FUNCTION_INFO_V1(help_predict_batch_with_stddev);
 
 #define BATCH_ROWS HELP_PREDICT_BATCH
 
-/* Results of one partition, in partition-local memory. */
+/* The batch being handed out, in partition-local memory. */
 typedef struct BatchResults
 {
-	bool		done;
 	bool		have_predictor;
 	uint64		fingerprint;	/* the partition's predictor */
-	int64		n_rows;
-	double	   *mean_ms;
-	double	   *stddev_ms;
-	bool	   *isnull;
+	int64		start;			/* the batch's first row */
+	int			len;			/* its rows (0: none scored yet) */
+	double		mean_ms[BATCH_ROWS];
+	double		stddev_ms[BATCH_ROWS];
+	bool		isnull[BATCH_ROWS];
 } BatchResults;
 
 /* One row's architecture argument as an encoding (palloc'd). */
@@ -62,29 +64,36 @@ row_encoding(WindowObject winobj, FmgrInfo *flinfo, HelpPredictCache *c, int64 r
 	return x;
 }
 
-/* Score rows [start, start + len) of the partition into r. */
+/*
+ * Score the rows from start on, up to BATCH_ROWS of them or the end of the
+ * partition, into r.  Every row must carry the same predictor (one adapted
+ * state per partition).
+ */
 static void
-score_rows(WindowObject winobj, FmgrInfo *flinfo, int64 start, int len, BatchResults *r)
+score_rows(WindowObject winobj, FmgrInfo *flinfo, int64 start, BatchResults *r)
 {
 	HelpPredictCache *c = NULL;
 	float	   *X = NULL;
-	int64	   *rows = palloc(sizeof(int64) * len);
-	double	   *mean = palloc(sizeof(double) * len);
-	double	   *sd = palloc(sizeof(double) * len);
+	int		   *slots = palloc(sizeof(int) * BATCH_ROWS);
+	double	   *mean = palloc(sizeof(double) * BATCH_ROWS);
+	double	   *sd = palloc(sizeof(double) * BATCH_ROWS);
 	float	   *draws = NULL;
 	int			enc_dim = 0,
-				m = 0;
+				m = 0,
+				len = 0;
 
-	for (int i = 0; i < len; i++)
+	for (; len < BATCH_ROWS; len++)
 	{
-		int64		row = start + i;
+		int64		row = start + len;
 		bool		isnull,
 					isout;
 		Datum		p = WinGetFuncArgInPartition(winobj, 0, row, WINDOW_SEEK_HEAD, false,
 												 &isnull, &isout);
 		float	   *x;
 
-		r->isnull[row] = true;
+		if (isout)
+			break;
+		r->isnull[len] = true;
 		if (isnull)
 			continue;
 		c = help_predict_cache(flinfo, p, BATCH_ROWS);
@@ -101,57 +110,32 @@ score_rows(WindowObject winobj, FmgrInfo *flinfo, int64 start, int len, BatchRes
 		if (X == NULL)
 		{
 			enc_dim = help_space_encoding_dim(c->view.layout.space);
-			X = palloc(sizeof(float) * enc_dim * len);
-			draws = palloc(sizeof(float) * len * c->adapted->n_draws);
+			X = palloc(sizeof(float) * enc_dim * BATCH_ROWS);
+			draws = palloc(sizeof(float) * BATCH_ROWS * c->adapted->n_draws);
 		}
 		x = row_encoding(winobj, flinfo, c, row, &isnull);
 		if (isnull)
 			continue;
 		memcpy(X + (Size) m * enc_dim, x, sizeof(float) * enc_dim);
-		rows[m++] = row;
+		slots[m++] = len;
 	}
 	if (m > 0)
 		help_adapted_predict_ms(c->adapted, X, m, draws, mean, sd);
 	for (int i = 0; i < m; i++)
 	{
-		r->mean_ms[rows[i]] = mean[i];
-		r->stddev_ms[rows[i]] = sd[i];
-		r->isnull[rows[i]] = false;
+		r->mean_ms[slots[i]] = mean[i];
+		r->stddev_ms[slots[i]] = sd[i];
+		r->isnull[slots[i]] = false;
 	}
+	r->start = start;
+	r->len = len;
 }
 
 /*
- * Score the whole partition on its first call.  Every row must carry the
- * same predictor (one adapted state per partition).
+ * The batch holding this row (*row): at a row past the scored batch, score
+ * the next one from there, and let the window buffer forget the rows
+ * before it.
  */
-static void
-score_partition(WindowObject winobj, FmgrInfo *flinfo, BatchResults *r)
-{
-	MemoryContext partcxt = GetMemoryChunkContext(r);
-	MemoryContext scratch = AllocSetContextCreate(CurrentMemoryContext,
-												  "help_predict_batch rows",
-												  ALLOCSET_DEFAULT_SIZES);
-	MemoryContext old;
-
-	r->n_rows = WinGetPartitionRowCount(winobj);
-	r->mean_ms = MemoryContextAlloc(partcxt, sizeof(double) * Max(r->n_rows, 1));
-	r->stddev_ms = MemoryContextAlloc(partcxt, sizeof(double) * Max(r->n_rows, 1));
-	r->isnull = MemoryContextAlloc(partcxt, sizeof(bool) * Max(r->n_rows, 1));
-	for (int64 start = 0; start < r->n_rows; start += BATCH_ROWS)
-	{
-		int			len = (int) Min(BATCH_ROWS, r->n_rows - start);
-
-		CHECK_FOR_INTERRUPTS();
-		old = MemoryContextSwitchTo(scratch);
-		score_rows(winobj, flinfo, start, len, r);
-		MemoryContextSwitchTo(old);
-		MemoryContextReset(scratch);
-	}
-	MemoryContextDelete(scratch);
-	r->done = true;
-}
-
-/* The partition's results, scored at the first call; *row is this row. */
 static BatchResults *
 partition_results(FunctionCallInfo fcinfo, int64 *row)
 {
@@ -159,8 +143,19 @@ partition_results(FunctionCallInfo fcinfo, int64 *row)
 	BatchResults *r = WinGetPartitionLocalMemory(winobj, sizeof(BatchResults));
 
 	*row = WinGetCurrentPosition(winobj);
-	if (!r->done)
-		score_partition(winobj, fcinfo->flinfo, r);
+	if (r->len == 0 || *row >= r->start + r->len)
+	{
+		MemoryContext scratch = AllocSetContextCreate(CurrentMemoryContext,
+													  "help_predict_batch rows",
+													  ALLOCSET_DEFAULT_SIZES);
+		MemoryContext old = MemoryContextSwitchTo(scratch);
+
+		WinSetMarkPosition(winobj, *row);
+		score_rows(winobj, fcinfo->flinfo, *row, r);
+		MemoryContextSwitchTo(old);
+		MemoryContextDelete(scratch);
+	}
+	*row -= r->start;
 	return r;
 }
 

@@ -135,6 +135,14 @@ FROM (SELECT help_predict_batch_with_stddev(a.p, c.arch_str) OVER () AS w,
 SELECT count(*) AS rows, count(ms) AS predicted
 FROM (SELECT help_predict_batch(a.p, CASE WHEN c.arch_idx % 2 = 0 THEN c.arch_str END) OVER () AS ms
       FROM cells c, adapted a WHERE c.arch_idx < 10) s;
+-- a partition of several batches (1,024 rows each) streams through: every
+-- batch's rows, NULLs among them, get the per-row predictions, in any order
+SELECT count(*) AS rows, count(ms) AS predicted,
+       max(abs(ms - help_predict_latency(p, arch_str)) / ms) < 1e-6 AS batches_equal_per_row
+FROM (SELECT a.p, c.arch_str,
+             help_predict_batch(a.p, CASE WHEN c.arch_idx % 7 <> 3 THEN c.arch_str END)
+                 OVER (ORDER BY c.arch_idx DESC) AS ms
+      FROM cells c, adapted a WHERE c.arch_idx < 2500) s;
 -- one predictor per partition: two seeds side by side, each partition its own
 SELECT seed, count(*) AS rows, max(abs(ms / help_predict_latency(p, arch_str) - 1)) < 1e-6 AS per_partition
 FROM (SELECT s.seed, s.p, c.arch_str,

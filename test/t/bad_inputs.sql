@@ -12,7 +12,7 @@
 BEGIN;
 CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION IF NOT EXISTS help;
-SELECT plan(77);
+SELECT plan(80);
 
 CREATE TEMP TABLE ck AS SELECT :'nb'::jsonb AS j;
 CREATE TEMP TABLE base AS SELECT help_predictor_from_checkpoint(j) AS p FROM ck;
@@ -113,6 +113,12 @@ SELECT throws_ok($$SELECT help_meta_train('d', 0, c.e, ms, o) FROM cells3 c, mto
 SELECT throws_ok($$SELECT help_meta_train('d', 0, e, g, o) FROM cell, mto, generate_series(1, 2) g$$, '22000', NULL, 'two measurements of one architecture on one device');
 SELECT throws_ok($$SELECT help_meta_train('d', 0, e, 1.0, o) FROM cell, mto$$, '22000', 'device "d" has no measurement of reference architecture 1 (arch_idx 100)', 'a device without its reference measurements');
 SELECT throws_ok($$SELECT help_meta_train('d', 0, e, 1.0, o || '{"valid_devices": ["v"]}') FROM cell, mto$$, '22023', 'validation device "v" has no rows', 'a validation device without rows');
+
+-- settings: the OpenBLAS kernel is reported and read only
+SELECT ok(current_setting('help.blas_kernel') NOT IN ('', 'not loaded'),
+          'help.blas_kernel names the OpenBLAS kernel');
+SELECT throws_ok($$SET help.blas_kernel = 'Prescott'$$, '55P02', NULL, 'help.blas_kernel is read only');
+SELECT throws_ok($$SET help.blas_threads = 0$$, '22023', NULL, 'help.blas_threads below 1');
 
 SELECT * FROM finish();
 ROLLBACK;

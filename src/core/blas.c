@@ -19,12 +19,13 @@ static __typeof__(openblas_get_corename) *blas_corename;
 
 /*
  * The OpenBLAS kernel family for this CPU's instruction set, or NULL to leave
- * the choice to OpenBLAS.  GCC's checks include the operating system's support
- * for the AVX and AVX-512 register state.
+ * the choice to OpenBLAS (always, off x86-64).  GCC's checks include the
+ * operating system's support for the AVX and AVX-512 register state.
  */
 static const char *
 blas_kernel_for_cpu(void)
 {
+#if defined(__x86_64__) && defined(__GNUC__)
 	__builtin_cpu_init();
 	if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
 		__builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl") &&
@@ -32,6 +33,7 @@ blas_kernel_for_cpu(void)
 		return "SkylakeX";
 	if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
 		return "Haswell";
+#endif
 	return NULL;
 }
 

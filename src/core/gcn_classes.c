@@ -287,8 +287,8 @@ help_gcn_plan_readout(const HelpLayout *L, const float *theta, HelpGcnPlan *plan
 
 		memcpy(plan->bias, help_ctensor(L, theta, L->arch_b[l]), sizeof(float) * W);
 		help_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n_in, W, in_w,
-					1.0f, in, ld_in, help_ctensor(L, theta, L->arch_w[l]), W,
-					0.0f, plan->product, stride);
+				   1.0f, in, ld_in, help_ctensor(L, theta, L->arch_w[l]), W,
+				   0.0f, plan->product, stride);
 		for (int c = 0; c < plan->n_classes[l]; c++)
 			aggregate(plan->sigs[l] + (size_t) c * SIG_INTS, plan->product, plan->bias,
 					  stride, out + (size_t) c * stride);

@@ -182,19 +182,19 @@ gcn_tangent(const HelpLayout *L, const float *theta, const float *v,
 
 		/* r(act[l+1]) = mask (A (act[l] V + r(act[l]) W) + vb); r(act[0]) = 0 */
 		help_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, rows, W, in,
-					1.0f, ws->act[l], in, CT(v, L->arch_w[l]), W, 0.0f, h->tmp, W);
+				   1.0f, ws->act[l], in, CT(v, L->arch_w[l]), W, 0.0f, h->tmp, W);
 		if (l > 0)
 			help_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, rows, W, W,
-						1.0f, h->ract[l], W, CT(theta, L->arch_w[l]), W, 1.0f, h->tmp, W);
+					   1.0f, h->ract[l], W, CT(theta, L->arch_w[l]), W, 1.0f, h->tmp, W);
 		help_nb201_propagate(X, batch, h->tmp, h->ract[l + 1], W, 0);
 		add_to_rows(h->ract[l + 1], CT(v, L->arch_b[l]), rows, W);
 		mask_clipped(h->ract[l + 1], ws->act[l + 1], (size_t) rows * W);
 	}
 	readout_global(X, batch, h->ract[3], h->rreadout, W);
 	help_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, batch, W, W,
-				1.0f, h->rreadout, W, CT(theta, L->arch_w[3]), W, 0.0f, h->rarch_out, W);
+			   1.0f, h->rreadout, W, CT(theta, L->arch_w[3]), W, 0.0f, h->rarch_out, W);
 	help_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, batch, W, W,
-				1.0f, ws->readout, W, CT(v, L->arch_w[3]), W, 1.0f, h->rarch_out, W);
+			   1.0f, ws->readout, W, CT(v, L->arch_w[3]), W, 1.0f, h->rarch_out, W);
 	add_to_rows(h->rarch_out, CT(v, L->arch_b[3]), batch, W);
 	mask_clipped(h->rarch_out, ws->arch_out, (size_t) batch * W);
 }
@@ -207,13 +207,13 @@ mlp_tangent(const HelpLayout *L, const float *theta, const float *v,
 	const int	W = L->width;
 
 	help_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, batch, W, L->in_dim,
-				1.0f, X, L->in_dim, CT(v, L->arch_w[0]), L->in_dim, 0.0f, h->ract[1], W);
+			   1.0f, X, L->in_dim, CT(v, L->arch_w[0]), L->in_dim, 0.0f, h->ract[1], W);
 	add_to_rows(h->ract[1], CT(v, L->arch_b[0]), batch, W);
 	mask_clipped(h->ract[1], ws->act[1], (size_t) batch * W);
 	help_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, batch, W, W,
-				1.0f, h->ract[1], W, CT(theta, L->arch_w[1]), W, 0.0f, h->rarch_out, W);
+			   1.0f, h->ract[1], W, CT(theta, L->arch_w[1]), W, 0.0f, h->rarch_out, W);
 	help_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, batch, W, W,
-				1.0f, ws->act[1], W, CT(v, L->arch_w[1]), W, 1.0f, h->rarch_out, W);
+			   1.0f, ws->act[1], W, CT(v, L->arch_w[1]), W, 1.0f, h->rarch_out, W);
 	add_to_rows(h->rarch_out, CT(v, L->arch_b[1]), batch, W);
 	mask_clipped(h->rarch_out, ws->arch_out, (size_t) batch * W);
 }
@@ -232,21 +232,21 @@ tangent_forward(const HelpLayout *L, const float *theta, const float *v,
 	/* hardware branch */
 	memcpy(h->rhw1, CT(v, L->hw1_b), sizeof(float) * W);
 	help_sgemv(CblasRowMajor, CblasNoTrans, W, L->hw_dim, 1.0f, CT(v, L->hw1_w), L->hw_dim,
-				hw, 1, 1.0f, h->rhw1, 1);
+			   hw, 1, 1.0f, h->rhw1, 1);
 	mask_clipped(h->rhw1, ws->hw1, W);
 	memcpy(h->rhw2, CT(v, L->hw2_b), sizeof(float) * W);
 	help_sgemv(CblasRowMajor, CblasNoTrans, W, W, 1.0f, CT(v, L->hw2_w), W,
-				ws->hw1, 1, 1.0f, h->rhw2, 1);
+			   ws->hw1, 1, 1.0f, h->rhw2, 1);
 	help_sgemv(CblasRowMajor, CblasNoTrans, W, W, 1.0f, CT(theta, L->hw2_w), W,
-				h->rhw1, 1, 1.0f, h->rhw2, 1);
+			   h->rhw1, 1, 1.0f, h->rhw2, 1);
 	mask_clipped(h->rhw2, ws->hw2, W);
 
 	/* fc3's shared bias: b3 + W3[:, W:] hw2 */
 	memcpy(h->rhead_const, CT(v, L->fc3_b), sizeof(float) * H);
 	help_sgemv(CblasRowMajor, CblasNoTrans, H, W, 1.0f, v3 + W, H, ws->hw2, 1,
-				1.0f, h->rhead_const, 1);
+			   1.0f, h->rhead_const, 1);
 	help_sgemv(CblasRowMajor, CblasNoTrans, H, W, 1.0f, w3 + W, H, h->rhw2, 1,
-				1.0f, h->rhead_const, 1);
+			   1.0f, h->rhead_const, 1);
 
 	if (L->kind == HELP_NET_GCN)
 		gcn_tangent(L, theta, v, X, batch, ws, h);
@@ -255,23 +255,23 @@ tangent_forward(const HelpLayout *L, const float *theta, const float *v,
 
 	/* head */
 	help_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, batch, H, W,
-				1.0f, h->rarch_out, W, w3, H, 0.0f, h->rz3, H);
+			   1.0f, h->rarch_out, W, w3, H, 0.0f, h->rz3, H);
 	help_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, batch, H, W,
-				1.0f, ws->arch_out, W, v3, H, 1.0f, h->rz3, H);
+			   1.0f, ws->arch_out, W, v3, H, 1.0f, h->rz3, H);
 	add_to_rows(h->rz3, h->rhead_const, batch, H);
 	mask_clipped(h->rz3, ws->z3, (size_t) batch * H);
 	help_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, batch, H, H,
-				1.0f, h->rz3, H, CT(theta, L->fc4_w), H, 0.0f, h->rz4, H);
+			   1.0f, h->rz3, H, CT(theta, L->fc4_w), H, 0.0f, h->rz4, H);
 	help_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, batch, H, H,
-				1.0f, ws->z3, H, CT(v, L->fc4_w), H, 1.0f, h->rz4, H);
+			   1.0f, ws->z3, H, CT(v, L->fc4_w), H, 1.0f, h->rz4, H);
 	add_to_rows(h->rz4, CT(v, L->fc4_b), batch, H);
 	mask_clipped(h->rz4, ws->z4, (size_t) batch * H);
 	for (int b = 0; b < batch; b++)
 		h->rpred[b] = CT(v, L->fc5_b)[0];
 	help_sgemv(CblasRowMajor, CblasNoTrans, batch, H, 1.0f, h->rz4, H,
-				CT(theta, L->fc5_w), 1, 1.0f, h->rpred, 1);
+			   CT(theta, L->fc5_w), 1, 1.0f, h->rpred, 1);
 	help_sgemv(CblasRowMajor, CblasNoTrans, batch, H, 1.0f, ws->z4, H,
-				CT(v, L->fc5_w), 1, 1.0f, h->rpred, 1);
+			   CT(v, L->fc5_w), 1, 1.0f, h->rpred, 1);
 }
 
 /* Joint backward through the graph convolutions, from darch and rdarch. */
@@ -287,17 +287,17 @@ gcn_joint_backward(const HelpLayout *L, const float *theta, const float *v,
 	mask_clipped(h->darch, ws->arch_out, (size_t) batch * W);
 	mask_clipped(h->rdarch, ws->arch_out, (size_t) batch * W);
 	help_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, W, W, batch,
-				1.0f, ws->readout, W, h->rdarch, W, 0.0f, help_tensor(L, hv, L->arch_w[3]), W);
+			   1.0f, ws->readout, W, h->rdarch, W, 0.0f, help_tensor(L, hv, L->arch_w[3]), W);
 	help_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, W, W, batch,
-				1.0f, h->rreadout, W, h->darch, W, 1.0f, help_tensor(L, hv, L->arch_w[3]), W);
+			   1.0f, h->rreadout, W, h->darch, W, 1.0f, help_tensor(L, hv, L->arch_w[3]), W);
 	sum_rows(h->rdarch, batch, W, help_tensor(L, hv, L->arch_b[3]));
 	/* d(G) into ds, r(d(G)) into rds, then spread over the nodes */
 	help_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, batch, W, W,
-				1.0f, h->darch, W, CT(theta, L->arch_w[3]), W, 0.0f, h->ds, W);
+			   1.0f, h->darch, W, CT(theta, L->arch_w[3]), W, 0.0f, h->ds, W);
 	help_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, batch, W, W,
-				1.0f, h->rdarch, W, CT(theta, L->arch_w[3]), W, 0.0f, h->rds, W);
+			   1.0f, h->rdarch, W, CT(theta, L->arch_w[3]), W, 0.0f, h->rds, W);
 	help_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, batch, W, W,
-				1.0f, h->darch, W, CT(v, L->arch_w[3]), W, 1.0f, h->rds, W);
+			   1.0f, h->darch, W, CT(v, L->arch_w[3]), W, 1.0f, h->rds, W);
 	readout_global_transposed(X, batch, h->ds, h->dh, W);
 	readout_global_transposed(X, batch, h->rds, h->rdh, W);
 
@@ -313,17 +313,17 @@ gcn_joint_backward(const HelpLayout *L, const float *theta, const float *v,
 		help_nb201_propagate(X, batch, h->dh, h->ds, W, 1);
 		help_nb201_propagate(X, batch, h->rdh, h->rds, W, 1);
 		help_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, in, W, rows,
-					1.0f, ws->act[l], in, h->rds, W, 0.0f, hv_w, W);
+				   1.0f, ws->act[l], in, h->rds, W, 0.0f, hv_w, W);
 		if (l == 0)
 			break;
 		help_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, W, W, rows,
-					1.0f, h->ract[l], W, h->ds, W, 1.0f, hv_w, W);
+				   1.0f, h->ract[l], W, h->ds, W, 1.0f, hv_w, W);
 		help_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, rows, W, W,
-					1.0f, h->ds, W, CT(theta, L->arch_w[l]), W, 0.0f, h->dh, W);
+				   1.0f, h->ds, W, CT(theta, L->arch_w[l]), W, 0.0f, h->dh, W);
 		help_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, rows, W, W,
-					1.0f, h->rds, W, CT(theta, L->arch_w[l]), W, 0.0f, h->rdh, W);
+				   1.0f, h->rds, W, CT(theta, L->arch_w[l]), W, 0.0f, h->rdh, W);
 		help_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, rows, W, W,
-					1.0f, h->ds, W, CT(v, L->arch_w[l]), W, 1.0f, h->rdh, W);
+				   1.0f, h->ds, W, CT(v, L->arch_w[l]), W, 1.0f, h->rdh, W);
 	}
 }
 
@@ -339,17 +339,17 @@ mlp_joint_backward(const HelpLayout *L, const float *theta, const float *v,
 	mask_clipped(h->darch, ws->arch_out, (size_t) batch * W);
 	mask_clipped(h->rdarch, ws->arch_out, (size_t) batch * W);
 	help_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, W, W, batch,
-				1.0f, h->rdarch, W, ws->act[1], W, 0.0f, hv_w1, W);
+			   1.0f, h->rdarch, W, ws->act[1], W, 0.0f, hv_w1, W);
 	help_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, W, W, batch,
-				1.0f, h->darch, W, h->ract[1], W, 1.0f, hv_w1, W);
+			   1.0f, h->darch, W, h->ract[1], W, 1.0f, hv_w1, W);
 	sum_rows(h->rdarch, batch, W, help_tensor(L, hv, L->arch_b[1]));
 	help_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, batch, W, W,
-				1.0f, h->rdarch, W, CT(theta, L->arch_w[1]), W, 0.0f, h->rdh, W);
+			   1.0f, h->rdarch, W, CT(theta, L->arch_w[1]), W, 0.0f, h->rdh, W);
 	help_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, batch, W, W,
-				1.0f, h->darch, W, CT(v, L->arch_w[1]), W, 1.0f, h->rdh, W);
+			   1.0f, h->darch, W, CT(v, L->arch_w[1]), W, 1.0f, h->rdh, W);
 	mask_clipped(h->rdh, ws->act[1], (size_t) batch * W);
 	help_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, W, L->in_dim, batch,
-				1.0f, h->rdh, W, X, L->in_dim, 0.0f, help_tensor(L, hv, L->arch_w[0]), L->in_dim);
+			   1.0f, h->rdh, W, X, L->in_dim, 0.0f, help_tensor(L, hv, L->arch_w[0]), L->in_dim);
 	sum_rows(h->rdh, batch, W, help_tensor(L, hv, L->arch_b[0]));
 }
 
@@ -381,9 +381,9 @@ joint_backward(const HelpLayout *L, const float *theta, const float *v,
 
 	/* fc5: pred = z4 w5 + b5 */
 	help_sgemv(CblasRowMajor, CblasTrans, batch, H, 1.0f, ws->z4, H, h->rdy, 1,
-				0.0f, help_tensor(L, hv, L->fc5_w), 1);
+			   0.0f, help_tensor(L, hv, L->fc5_w), 1);
 	help_sgemv(CblasRowMajor, CblasTrans, batch, H, 1.0f, h->rz4, H, h->dy, 1,
-				1.0f, help_tensor(L, hv, L->fc5_w), 1);
+			   1.0f, help_tensor(L, hv, L->fc5_w), 1);
 	help_tensor(L, hv, L->fc5_b)[0] = (float) sum_rdy;
 
 	/* fc4: z4 = relu(z3 W4^T + b4) */
@@ -396,34 +396,34 @@ joint_backward(const HelpLayout *L, const float *theta, const float *v,
 	mask_clipped(h->dz4, ws->z4, (size_t) batch * H);
 	mask_clipped(h->rdz4, ws->z4, (size_t) batch * H);
 	help_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, H, H, batch,
-				1.0f, h->rdz4, H, ws->z3, H, 0.0f, help_tensor(L, hv, L->fc4_w), H);
+			   1.0f, h->rdz4, H, ws->z3, H, 0.0f, help_tensor(L, hv, L->fc4_w), H);
 	help_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, H, H, batch,
-				1.0f, h->dz4, H, h->rz3, H, 1.0f, help_tensor(L, hv, L->fc4_w), H);
+			   1.0f, h->dz4, H, h->rz3, H, 1.0f, help_tensor(L, hv, L->fc4_w), H);
 	sum_rows(h->rdz4, batch, H, help_tensor(L, hv, L->fc4_b));
 
 	/* fc3: z3 = relu([arch_out, hw2] W3^T + b3) */
 	help_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, batch, H, H,
-				1.0f, h->dz4, H, CT(theta, L->fc4_w), H, 0.0f, h->dz3, H);
+			   1.0f, h->dz4, H, CT(theta, L->fc4_w), H, 0.0f, h->dz3, H);
 	help_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, batch, H, H,
-				1.0f, h->rdz4, H, CT(theta, L->fc4_w), H, 0.0f, h->rdz3, H);
+			   1.0f, h->rdz4, H, CT(theta, L->fc4_w), H, 0.0f, h->rdz3, H);
 	help_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, batch, H, H,
-				1.0f, h->dz4, H, CT(v, L->fc4_w), H, 1.0f, h->rdz3, H);
+			   1.0f, h->dz4, H, CT(v, L->fc4_w), H, 1.0f, h->rdz3, H);
 	mask_clipped(h->dz3, ws->z3, (size_t) batch * H);
 	mask_clipped(h->rdz3, ws->z3, (size_t) batch * H);
 	help_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, H, W, batch,
-				1.0f, h->rdz3, H, ws->arch_out, W, 0.0f, hv3, H);
+			   1.0f, h->rdz3, H, ws->arch_out, W, 0.0f, hv3, H);
 	help_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, H, W, batch,
-				1.0f, h->dz3, H, h->rarch_out, W, 1.0f, hv3, H);
+			   1.0f, h->dz3, H, h->rarch_out, W, 1.0f, hv3, H);
 	sum_rows(h->dz3, batch, H, h->s3);
 	sum_rows(h->rdz3, batch, H, h->rs3);
 	memcpy(help_tensor(L, hv, L->fc3_b), h->rs3, sizeof(float) * H);
 	outer_pair(hv3 + W, H, h->rs3, ws->hw2, h->s3, h->rhw2, H, W);
 	help_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, batch, W, H,
-				1.0f, h->dz3, H, w3, H, 0.0f, h->darch, W);
+			   1.0f, h->dz3, H, w3, H, 0.0f, h->darch, W);
 	help_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, batch, W, H,
-				1.0f, h->rdz3, H, w3, H, 0.0f, h->rdarch, W);
+			   1.0f, h->rdz3, H, w3, H, 0.0f, h->rdarch, W);
 	help_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, batch, W, H,
-				1.0f, h->dz3, H, v3, H, 1.0f, h->rdarch, W);
+			   1.0f, h->dz3, H, v3, H, 1.0f, h->rdarch, W);
 
 	/* hardware branch, fed to every row through fc3's shared bias */
 	help_sgemv(CblasRowMajor, CblasTrans, H, W, 1.0f, w3 + W, H, h->s3, 1, 0.0f, h->dhw2, 1);
@@ -434,9 +434,9 @@ joint_backward(const HelpLayout *L, const float *theta, const float *v,
 	outer_pair(help_tensor(L, hv, L->hw2_w), W, h->rdhw2, ws->hw1, h->dhw2, h->rhw1, W, W);
 	memcpy(help_tensor(L, hv, L->hw2_b), h->rdhw2, sizeof(float) * W);
 	help_sgemv(CblasRowMajor, CblasTrans, W, W, 1.0f, CT(theta, L->hw2_w), W,
-				h->rdhw2, 1, 0.0f, h->rdhw1, 1);
+			   h->rdhw2, 1, 0.0f, h->rdhw1, 1);
 	help_sgemv(CblasRowMajor, CblasTrans, W, W, 1.0f, CT(v, L->hw2_w), W,
-				h->dhw2, 1, 1.0f, h->rdhw1, 1);
+			   h->dhw2, 1, 1.0f, h->rdhw1, 1);
 	mask_clipped(h->rdhw1, ws->hw1, W);
 	outer_pair(help_tensor(L, hv, L->hw1_w), L->hw_dim, h->rdhw1, hw, NULL, NULL, W, L->hw_dim);
 	memcpy(help_tensor(L, hv, L->hw1_b), h->rdhw1, sizeof(float) * W);

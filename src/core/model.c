@@ -432,7 +432,7 @@ gemm_distinct_rows(const float *in, int rows, int in_w, const float *W, int out_
 		}
 	}
 	help_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n_distinct, out_w, in_w,
-				1.0f, distinct_in, in_w, W, out_w, 0.0f, ws->distinct_out, out_w);
+			   1.0f, distinct_in, in_w, W, out_w, 0.0f, ws->distinct_out, out_w);
 	ws->n_distinct[layer] = n_distinct;
 }
 
@@ -485,8 +485,8 @@ gcn_last_layer(const HelpLayout *L, const float *theta, int batch, HelpWorkspace
 	const int	W = L->width;
 
 	help_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, batch, W, W,
-				1.0f, ws->readout, W, help_ctensor(L, theta, L->arch_w[3]), W,
-				0.0f, ws->arch_out, W);
+			   1.0f, ws->readout, W, help_ctensor(L, theta, L->arch_w[3]), W,
+			   0.0f, ws->arch_out, W);
 	add_bias_relu(ws->arch_out, help_ctensor(L, theta, L->arch_b[3]), batch, W);
 }
 
@@ -498,12 +498,12 @@ mlp_forward(const HelpLayout *L, const float *theta, const float *X, int batch,
 	const int	W = L->width;
 
 	help_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, batch, W, L->in_dim,
-				1.0f, X, L->in_dim, help_ctensor(L, theta, L->arch_w[0]), L->in_dim,
-				0.0f, ws->act[1], W);
+			   1.0f, X, L->in_dim, help_ctensor(L, theta, L->arch_w[0]), L->in_dim,
+			   0.0f, ws->act[1], W);
 	add_bias_relu(ws->act[1], help_ctensor(L, theta, L->arch_b[0]), batch, W);
 	help_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, batch, W, W,
-				1.0f, ws->act[1], W, help_ctensor(L, theta, L->arch_w[1]), W,
-				0.0f, ws->arch_out, W);
+			   1.0f, ws->act[1], W, help_ctensor(L, theta, L->arch_w[1]), W,
+			   0.0f, ws->arch_out, W);
 	add_bias_relu(ws->arch_out, help_ctensor(L, theta, L->arch_b[1]), batch, W);
 }
 
@@ -525,16 +525,16 @@ net_forward(const HelpLayout *L, const float *theta, const float *hw,
 
 	/* hardware branch, once for the whole batch */
 	help_sgemv(CblasRowMajor, CblasNoTrans, W, L->hw_dim, 1.0f,
-				help_ctensor(L, theta, L->hw1_w), L->hw_dim, hw, 1, 0.0f, ws->hw1, 1);
+			   help_ctensor(L, theta, L->hw1_w), L->hw_dim, hw, 1, 0.0f, ws->hw1, 1);
 	add_bias_relu(ws->hw1, help_ctensor(L, theta, L->hw1_b), 1, W);
 	help_sgemv(CblasRowMajor, CblasNoTrans, W, W, 1.0f,
-				help_ctensor(L, theta, L->hw2_w), W, ws->hw1, 1, 0.0f, ws->hw2, 1);
+			   help_ctensor(L, theta, L->hw2_w), W, ws->hw1, 1, 0.0f, ws->hw2, 1);
 	add_bias_relu(ws->hw2, help_ctensor(L, theta, L->hw2_b), 1, W);
 
 	/* fc3's hardware half plus its bias, shared by every row */
 	memcpy(ws->head_const, help_ctensor(L, theta, L->fc3_b), sizeof(float) * H);
 	help_sgemv(CblasRowMajor, CblasNoTrans, H, W, 1.0f, w3 + W, H, ws->hw2, 1,
-				1.0f, ws->head_const, 1);
+			   1.0f, ws->head_const, 1);
 
 	if (plan != NULL)
 	{
@@ -552,7 +552,7 @@ net_forward(const HelpLayout *L, const float *theta, const float *hw,
 							ws->z4, H, ws->live);
 	add_bias_relu(ws->z4, help_ctensor(L, theta, L->fc4_b), batch, H);
 	help_sgemv(CblasRowMajor, CblasNoTrans, batch, H, 1.0f, ws->z4, H,
-				help_ctensor(L, theta, L->fc5_w), 1, 0.0f, y, 1);
+			   help_ctensor(L, theta, L->fc5_w), 1, 0.0f, y, 1);
 	for (int b = 0; b < batch; b++)
 		y[b] += help_ctensor(L, theta, L->fc5_b)[0];
 }
@@ -581,10 +581,10 @@ gcn_backward(const HelpLayout *L, const float *theta, const float *X, int batch,
 	/* last layer: arch_out = relu(G W4 + b4), G = A[8,:] H3 */
 	relu_mask(dP, ws->arch_out, (size_t) batch * W);
 	help_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, W, W, batch,
-				1.0f, ws->readout, W, dP, W, 0.0f, help_tensor(L, grad, L->arch_w[3]), W);
+			   1.0f, ws->readout, W, dP, W, 0.0f, help_tensor(L, grad, L->arch_w[3]), W);
 	column_sums(dP, batch, W, help_tensor(L, grad, L->arch_b[3]));
 	help_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, batch, W, W,
-				1.0f, dP, W, help_ctensor(L, theta, L->arch_w[3]), W, 0.0f, dG, W);
+			   1.0f, dP, W, help_ctensor(L, theta, L->arch_w[3]), W, 0.0f, dG, W);
 	for (int b = 0; b < batch; b++)
 	{
 		const float *A8 = cell_adjacency(X, b) + (N - 1) * N;
@@ -612,11 +612,11 @@ gcn_backward(const HelpLayout *L, const float *theta, const float *X, int batch,
 		propagate(X, batch, dH, NULL, dS, W, true);
 		sum_by_class(dS, rows, W, ws->row_class[l], ws->n_distinct[l], ws->distinct_out);
 		help_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, in, W, ws->n_distinct[l],
-					1.0f, ws->distinct_in[l], in, ws->distinct_out, W, 0.0f,
-					help_tensor(L, grad, L->arch_w[l]), W);
+				   1.0f, ws->distinct_in[l], in, ws->distinct_out, W, 0.0f,
+				   help_tensor(L, grad, L->arch_w[l]), W);
 		if (l > 0)
 			help_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, rows, W, W,
-						1.0f, dS, W, help_ctensor(L, theta, L->arch_w[l]), W, 0.0f, dH, W);
+					   1.0f, dS, W, help_ctensor(L, theta, L->arch_w[l]), W, 0.0f, dH, W);
 	}
 }
 
@@ -630,13 +630,13 @@ mlp_backward(const HelpLayout *L, const float *theta, const float *X, int batch,
 
 	relu_mask(dH2, ws->arch_out, (size_t) batch * W);
 	help_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, W, W, batch,
-				1.0f, dH2, W, ws->act[1], W, 0.0f, help_tensor(L, grad, L->arch_w[1]), W);
+			   1.0f, dH2, W, ws->act[1], W, 0.0f, help_tensor(L, grad, L->arch_w[1]), W);
 	column_sums(dH2, batch, W, help_tensor(L, grad, L->arch_b[1]));
 	help_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, batch, W, W,
-				1.0f, dH2, W, help_ctensor(L, theta, L->arch_w[1]), W, 0.0f, dH1, W);
+			   1.0f, dH2, W, help_ctensor(L, theta, L->arch_w[1]), W, 0.0f, dH1, W);
 	relu_mask(dH1, ws->act[1], (size_t) batch * W);
 	help_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, W, L->in_dim, batch,
-				1.0f, dH1, W, X, L->in_dim, 0.0f, help_tensor(L, grad, L->arch_w[0]), L->in_dim);
+			   1.0f, dH1, W, X, L->in_dim, 0.0f, help_tensor(L, grad, L->arch_w[0]), L->in_dim);
 	column_sums(dH1, batch, W, help_tensor(L, grad, L->arch_b[0]));
 }
 
@@ -659,7 +659,7 @@ help_net_backward(const HelpLayout *L, const float *theta, const float *hw,
 
 	/* fc5 */
 	help_sgemv(CblasRowMajor, CblasTrans, batch, H, 1.0f, ws->z4, H, dy, 1,
-				0.0f, help_tensor(L, grad, L->fc5_w), 1);
+			   0.0f, help_tensor(L, grad, L->fc5_w), 1);
 	for (int b = 0; b < batch; b++)
 		sum_dy += dy[b];
 	help_tensor(L, grad, L->fc5_b)[0] = (float) sum_dy;
@@ -670,21 +670,21 @@ help_net_backward(const HelpLayout *L, const float *theta, const float *hw,
 			ws->dz4[(size_t) b * H + k] = dy[b] * w5[k];
 	relu_mask(ws->dz4, ws->z4, (size_t) batch * H);
 	help_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, H, H, batch,
-				1.0f, ws->dz4, H, ws->z3, H, 0.0f, help_tensor(L, grad, L->fc4_w), H);
+			   1.0f, ws->dz4, H, ws->z3, H, 0.0f, help_tensor(L, grad, L->fc4_w), H);
 	column_sums(ws->dz4, batch, H, help_tensor(L, grad, L->fc4_b));
 
 	/* fc3: its input is [arch_out, hw2] */
 	help_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, batch, H, H,
-				1.0f, ws->dz4, H, help_ctensor(L, theta, L->fc4_w), H, 0.0f, ws->dz3, H);
+			   1.0f, ws->dz4, H, help_ctensor(L, theta, L->fc4_w), H, 0.0f, ws->dz3, H);
 	relu_mask(ws->dz3, ws->z3, (size_t) batch * H);
 	help_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, H, W, batch,
-				1.0f, ws->dz3, H, ws->arch_out, W, 0.0f, g3, H);
+			   1.0f, ws->dz3, H, ws->arch_out, W, 0.0f, g3, H);
 	column_sums(ws->dz3, batch, H, dz3_sum);
 	for (int k = 0; k < H; k++)
 		for (int j = 0; j < W; j++)
 			g3[(size_t) k * H + W + j] = dz3_sum[k] * ws->hw2[j];
 	help_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, batch, W, H,
-				1.0f, ws->dz3, H, w3, H, 0.0f, darch, W);
+			   1.0f, ws->dz3, H, w3, H, 0.0f, darch, W);
 
 	/* hardware branch: its output fed every row, so its gradient is summed */
 	help_sgemv(CblasRowMajor, CblasTrans, H, W, 1.0f, w3 + W, H, dz3_sum, 1, 0.0f, dhw2, 1);
@@ -692,7 +692,7 @@ help_net_backward(const HelpLayout *L, const float *theta, const float *hw,
 	outer(help_tensor(L, grad, L->hw2_w), dhw2, W, ws->hw1, W);
 	memcpy(help_tensor(L, grad, L->hw2_b), dhw2, sizeof(float) * W);
 	help_sgemv(CblasRowMajor, CblasTrans, W, W, 1.0f, help_ctensor(L, theta, L->hw2_w), W,
-				dhw2, 1, 0.0f, dhw1, 1);
+			   dhw2, 1, 0.0f, dhw1, 1);
 	relu_mask(dhw1, ws->hw1, W);
 	outer(help_tensor(L, grad, L->hw1_w), dhw1, W, hw, L->hw_dim);
 	memcpy(help_tensor(L, grad, L->hw1_b), dhw1, sizeof(float) * W);

@@ -142,6 +142,7 @@ help_adapt(const HelpLayout *L, const float *theta, const float *alpha,
 	ad->layout = L;
 	ad->n_draws = spec->mc_samples;
 	ad->theta = help_alloc(sizeof(float) * L->n_params * spec->mc_samples);
+	ad->head_const = help_alloc(sizeof(float) * L->head * spec->mc_samples);
 	memcpy(ad->hw, hw, sizeof(ad->hw));
 	ad->ws = help_predict_workspace_create(L, n);
 	if (help_support_targets(L, theta, infer, hw, X, ms, n, spec, y, ws, err) != HELP_OK)
@@ -156,6 +157,7 @@ help_adapt(const HelpLayout *L, const float *theta, const float *alpha,
 		help_modulator_draw(L->z_dim, mu, sigma, &rng, z);
 		help_modulate(L, theta, z, spec->z_scale, td);
 		help_inner_loop(L, td, alpha, hw, X, y, n, spec->steps, grad, ws);
+		help_net_head_constant(L, td, hw, ad->head_const + (size_t) d * L->head, ws);
 	}
 
 	/* millisecond map: support predictions' range onto measured range */
@@ -202,6 +204,7 @@ help_adapted_destroy(HelpAdapted *ad)
 		return;
 	help_workspace_destroy(ad->ws);
 	help_free(ad->theta);
+	help_free(ad->head_const);
 	help_free(ad);
 }
 
@@ -211,11 +214,14 @@ help_adapted_copy(const HelpAdapted *src, const HelpLayout *layout, int max_batc
 {
 	HelpAdapted *ad = help_alloc(sizeof(HelpAdapted));
 	size_t		theta_bytes = sizeof(float) * src->layout->n_params * src->n_draws;
+	size_t		head_bytes = sizeof(float) * src->layout->head * src->n_draws;
 
 	*ad = *src;
 	ad->layout = layout;
 	ad->theta = help_alloc(theta_bytes);
 	memcpy(ad->theta, src->theta, theta_bytes);
+	ad->head_const = help_alloc(head_bytes);
+	memcpy(ad->head_const, src->head_const, head_bytes);
 	ad->ws = NULL;
 	if (max_batch > 0)
 		help_adapted_reserve(ad, max_batch);
@@ -240,7 +246,7 @@ help_adapted_predict_draws(HelpAdapted *ad, const float *X, int n, float *out)
 {
 	const HelpLayout *L = ad->layout;
 
-	help_net_predict_many(L, ad->theta, ad->n_draws, ad->hw, X, n, out, ad->ws);
+	help_net_predict_many(L, ad->theta, ad->n_draws, ad->head_const, ad->hw, X, n, out, ad->ws);
 }
 
 /* See adapt.h. */

@@ -35,6 +35,7 @@ typedef struct HelpAdapted
 	const HelpLayout *layout;
 	int			n_draws;
 	float	   *theta;			/* n_draws x n_params */
+	float	   *head_const;		/* n_draws x head: help_net_head_constant */
 	float		hw[HELP_HW_DIM];
 	double		ms_offset;		/* ms = ms_offset + ms_scale * mean prediction */
 	double		ms_scale;

@@ -507,34 +507,47 @@ mlp_forward(const HelpLayout *L, const float *theta, const float *X, int batch,
 	add_bias_relu(ws->arch_out, help_ctensor(L, theta, L->arch_b[1]), batch, W);
 }
 
-/*
- * The forward pass.  With a plan (GCN only), compute the graph convolutions
- * by distinct node state (gcn_classes.h): no per-node activations are kept,
- * so this is for prediction; without, keep every activation for
- * help_net_backward.
- */
-static void
-net_forward(const HelpLayout *L, const float *theta, const float *hw,
-			const float *X, int batch, float *y, HelpWorkspace *ws, HelpGcnPlan *plan)
+/* See model.h.  Leaves the hardware branch's activations in ws. */
+void
+help_net_head_constant(const HelpLayout *L, const float *theta, const float *hw,
+					   float *out, HelpWorkspace *ws)
 {
 	const int	W = L->width;
 	const int	H = L->head;
-	const float *w3 = help_ctensor(L, theta, L->fc3_w);
 
-	ws->batch = batch;
-
-	/* hardware branch, once for the whole batch */
 	help_sgemv(CblasRowMajor, CblasNoTrans, W, L->hw_dim, 1.0f,
 			   help_ctensor(L, theta, L->hw1_w), L->hw_dim, hw, 1, 0.0f, ws->hw1, 1);
 	add_bias_relu(ws->hw1, help_ctensor(L, theta, L->hw1_b), 1, W);
 	help_sgemv(CblasRowMajor, CblasNoTrans, W, W, 1.0f,
 			   help_ctensor(L, theta, L->hw2_w), W, ws->hw1, 1, 0.0f, ws->hw2, 1);
 	add_bias_relu(ws->hw2, help_ctensor(L, theta, L->hw2_b), 1, W);
+	memcpy(out, help_ctensor(L, theta, L->fc3_b), sizeof(float) * H);
+	help_sgemv(CblasRowMajor, CblasNoTrans, H, W, 1.0f, help_ctensor(L, theta, L->fc3_w) + W, H,
+			   ws->hw2, 1, 1.0f, out, 1);
+}
 
-	/* fc3's hardware half plus its bias, shared by every row */
-	memcpy(ws->head_const, help_ctensor(L, theta, L->fc3_b), sizeof(float) * H);
-	help_sgemv(CblasRowMajor, CblasNoTrans, H, W, 1.0f, w3 + W, H, ws->hw2, 1,
-			   1.0f, ws->head_const, 1);
+/*
+ * The forward pass.  With a plan (GCN only), compute the graph convolutions
+ * by distinct node state (gcn_classes.h): no per-node activations are kept,
+ * so this is for prediction; without, keep every activation for
+ * help_net_backward.  head_const: help_net_head_constant's output for theta
+ * and hw, or NULL to compute it here (as the backward pass needs).
+ */
+static void
+net_forward(const HelpLayout *L, const float *theta, const float *hw,
+			const float *X, int batch, float *y, HelpWorkspace *ws, HelpGcnPlan *plan,
+			const float *head_const)
+{
+	const int	W = L->width;
+	const int	H = L->head;
+	const float *w3 = help_ctensor(L, theta, L->fc3_w);
+
+	ws->batch = batch;
+	if (head_const == NULL)
+	{
+		help_net_head_constant(L, theta, hw, ws->head_const, ws);
+		head_const = ws->head_const;
+	}
 
 	if (plan != NULL)
 	{
@@ -547,7 +560,7 @@ net_forward(const HelpLayout *L, const float *theta, const float *hw,
 		mlp_forward(L, theta, X, batch, ws);
 
 	help_sgemm_live_columns(batch, H, W, ws->arch_out, W, w3, H, ws->z3, H, ws->live);
-	add_bias_relu(ws->z3, ws->head_const, batch, H);
+	add_bias_relu(ws->z3, head_const, batch, H);
 	help_sgemm_live_columns(batch, H, H, ws->z3, H, help_ctensor(L, theta, L->fc4_w), H,
 							ws->z4, H, ws->live);
 	add_bias_relu(ws->z4, help_ctensor(L, theta, L->fc4_b), batch, H);
@@ -562,7 +575,7 @@ void
 help_net_forward(const HelpLayout *L, const float *theta, const float *hw,
 				 const float *X, int batch, float *y, HelpWorkspace *ws)
 {
-	net_forward(L, theta, hw, X, batch, y, ws, NULL);
+	net_forward(L, theta, hw, X, batch, y, ws, NULL, NULL);
 }
 
 /* Backward through the graph convolutions, from d(arch_out) in dP. */
@@ -723,8 +736,8 @@ help_mse(const float *y, const float *t, int n, float *dy)
 /* See model.h. */
 void
 help_net_predict_many(const HelpLayout *L, const float *thetas, int n_thetas,
-					  const float *hw, const float *X, int n, float *out,
-					  HelpWorkspace *ws)
+					  const float *head_consts, const float *hw, const float *X, int n,
+					  float *out, HelpWorkspace *ws)
 {
 	int			enc_dim = help_space_encoding_dim(L->space);
 
@@ -740,7 +753,8 @@ help_net_predict_many(const HelpLayout *L, const float *thetas, int n_thetas,
 		for (int t = 0; t < n_thetas; t++)
 			net_forward(L, thetas + (size_t) t * L->n_params, hw, Xc, len,
 						out + (size_t) t * n + start, ws,
-						L->kind == HELP_NET_GCN ? ws->plan : NULL);
+						L->kind == HELP_NET_GCN ? ws->plan : NULL,
+						head_consts ? head_consts + (size_t) t * L->head : NULL);
 	}
 }
 
@@ -749,7 +763,7 @@ void
 help_net_predict(const HelpLayout *L, const float *theta, const float *hw,
 				 const float *X, int n, float *y, HelpWorkspace *ws)
 {
-	help_net_predict_many(L, theta, 1, hw, X, n, y, ws);
+	help_net_predict_many(L, theta, 1, NULL, hw, X, n, y, ws);
 }
 
 /* See model.h: the graph propagation, for passes written outside this file. */

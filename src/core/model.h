@@ -171,11 +171,20 @@ extern void help_net_predict(const HelpLayout *layout, const float *theta,
 /*
  * The same under n_thetas parameter vectors (thetas, one after another):
  * out[t * n + i].  Work that depends on the architectures only is done once
- * per chunk for all of them.
+ * per chunk for all of them.  head_consts: help_net_head_constant of each
+ * theta (n_thetas x head, one after another), or NULL to compute them.
  */
 extern void help_net_predict_many(const HelpLayout *layout, const float *thetas,
-								  int n_thetas, const float *hw, const float *X,
-								  int n, float *out, HelpWorkspace *ws);
+								  int n_thetas, const float *head_consts,
+								  const float *hw, const float *X, int n,
+								  float *out, HelpWorkspace *ws);
+
+/*
+ * What every row of a batch shares in the head: fc3's bias plus fc3 of the
+ * hardware branch's output for hw, into out (head floats).
+ */
+extern void help_net_head_constant(const HelpLayout *layout, const float *theta,
+								   const float *hw, float *out, HelpWorkspace *ws);
 
 /*
  * out[b] = A_b in[b] for each NAS-Bench-201 cell b of the encodings X (node

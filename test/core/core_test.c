@@ -306,7 +306,7 @@ predict_by_class_matches_forward(void)
 	chunks = help_workspace_create(&L, 64);
 	for (int t = 0; t < n_thetas; t++)
 		help_net_forward(&L, thetas + (size_t) t * L.n_params, hw, X, n, plain + t * n, whole);
-	help_net_predict_many(&L, thetas, n_thetas, hw, X, n, by_class, chunks);
+	help_net_predict_many(&L, thetas, n_thetas, NULL, hw, X, n, by_class, chunks);
 	/* differences relative to the outputs' scale (some outputs are near 0) */
 	for (int i = 0; i < n * n_thetas; i++)
 		scale = fmax(scale, fabs(plain[i]));

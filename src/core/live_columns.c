@@ -51,22 +51,21 @@ typedef struct LiveSet
 } LiveSet;
 
 /*
- * The columns of X (m x k, ldx) that hold a nonzero value (of either sign),
- * into *set.  Bits, not float compares: -0 counts as zero, and the loop
- * vectorizes.
+ * The columns of X (m x k, ldx) that hold a value other than 0 (-0 counts
+ * as 0, NaN as live), into *set.
  */
 HELP_VECTOR_CLONES
 static void
 live_columns(const float *X, int m, int k, int ldx, LiveSet *set)
 {
-	uint32_t	any[HELP_LIVE_MAX_K] = {0};
+	int32_t		any[HELP_LIVE_MAX_K] = {0};
 
 	for (int r = 0; r < m; r++)
 	{
-		const uint32_t *row = (const uint32_t *) (X + (size_t) r * ldx);
+		const float *row = X + (size_t) r * ldx;
 
 		for (int c = 0; c < k; c++)
-			any[c] |= row[c] & 0x7fffffffu;
+			any[c] |= row[c] != 0.0f;
 	}
 	set->n = 0;
 	set->n_blocks = (k + 15) / 16;

@@ -16,6 +16,7 @@
 #include "encode.h"
 #include "evaluate.h"
 #include "hvp.h"
+#include "live_columns.h"
 #include "meta_grad.h"
 #include "meta_train.h"
 #include "modulator.h"
@@ -427,6 +428,64 @@ random_encodings(HelpSpace space, HelpRng *rng, int n, float *X)
 			for (int k = 0; k < dim; k++)
 				X[(size_t) b * dim + k] = help_rng_uniform(rng) < 0.3 ? 1.0f : 0.0f;
 	}
+}
+
+/*
+ * help_sgemm_live_columns against a double-precision product: with dead
+ * columns (some holding -0), with every column dead, and with too few rows
+ * to pack.
+ */
+static void
+live_columns_tests(void)
+{
+	const int	k = 50,
+				n = 37;
+	HelpRng		rng;
+	HelpLiveScratch *scratch = help_live_scratch_create(64 * k, n * k);
+	float	   *X = help_alloc(sizeof(float) * 64 * k);
+	float	   *Wt = help_alloc(sizeof(float) * n * k);
+	float	   *C = help_alloc(sizeof(float) * 64 * n);
+	double		worst = 0.0;
+	int			all_zero = 1;
+	char		what[160];
+
+	help_rng_seed(&rng, 5);
+	for (int i = 0; i < n * k; i++)
+		Wt[i] = (float) help_rng_normal(&rng);
+	for (int m = 8; m <= 64; m += 56)
+	{
+		for (int r = 0; r < m; r++)
+			for (int c = 0; c < k; c++)
+				X[r * k + c] = c % 3 == 1 ? (r % 2 ? -0.0f : 0.0f)
+					: (help_rng_uniform(&rng) < 0.5 ? 0.0f : (float) help_rng_normal(&rng));
+		help_sgemm_live_columns(m, n, k, X, k, Wt, k, C, n, scratch);
+		for (int r = 0; r < m; r++)
+			for (int j = 0; j < n; j++)
+			{
+				double		ref = 0.0,
+							mag = 0.0;
+
+				for (int c = 0; c < k; c++)
+				{
+					ref += (double) X[r * k + c] * Wt[j * k + c];
+					mag += fabs((double) X[r * k + c] * Wt[j * k + c]);
+				}
+				worst = fmax(worst, fabs(C[r * n + j] - ref) / fmax(mag, 1e-30));
+			}
+	}
+	memset(X, 0, sizeof(float) * 64 * k);
+	memset(C, 0xff, sizeof(float) * 64 * n);	/* NaNs: must be overwritten */
+	help_sgemm_live_columns(64, n, k, X, k, Wt, k, C, n, scratch);
+	for (int i = 0; i < 64 * n; i++)
+		all_zero &= C[i] == 0.0f;
+	snprintf(what, sizeof(what), "products over live columns = full products (worst relative error %.1e); no live column gives zeros",
+			 worst);
+	check(worst < 1e-6 && all_zero, what);
+	printf("%s\n", what);
+	help_free(X);
+	help_free(Wt);
+	help_free(C);
+	help_live_scratch_destroy(scratch);
 }
 
 /* A tiny random meta-learning problem: one task and all trainable weights. */
@@ -953,6 +1012,7 @@ main(void)
 	predict_by_class_matches_forward();
 	encoder_tests();
 	pool_tests();
+	live_columns_tests();
 	rank_tests();
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;

@@ -20,7 +20,8 @@
 #ifndef HELP_GCN_CLASSES_H
 #define HELP_GCN_CLASSES_H
 
-#include "model.h"
+#include "alloc.h"
+#include "layout.h"
 
 typedef struct HelpGcnPlan HelpGcnPlan;
 

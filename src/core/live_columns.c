@@ -10,8 +10,9 @@
 #include <immintrin.h>
 #endif
 
+#include "alloc.h"
 #include "blas.h"
-#include "model.h"
+#include "vec.h"
 
 /* See live_columns.h. */
 HelpLiveScratch *

@@ -14,6 +14,7 @@
 #include "meta_grad.h"
 
 #include "modulator.h"
+#include "vec.h"
 
 
 /* Allocate the scratch of help_meta_task. */

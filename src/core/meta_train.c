@@ -13,6 +13,7 @@
 #include "meta_train.h"
 
 #include "rng.h"
+#include "vec.h"
 
 #include <math.h>
 #include <pthread.h>

@@ -1,6 +1,6 @@
 /*
  * model.c
- *	  Parameter layout, forward and backward pass of the HELP predictor.
+ *	  Forward and backward pass of the HELP predictor, and its workspaces.
  *
  * The network (HELP-METHOD.md section 3):
  *	  architecture branch: 4 graph convolutions H <- relu(A (H W) + b) read out
@@ -14,139 +14,14 @@
  * same for every row, it is folded into a per-call bias once.
  */
 #include "model.h"
+
+#include <stdbool.h>
+#include <string.h>
+
+#include "blas.h"
 #include "gcn_classes.h"
 #include "live_columns.h"
 #include "vec.h"
-
-#include "blas.h"
-#include <stdbool.h>
-#include <stdlib.h>
-#include <string.h>
-
-static HelpAllocFn alloc_hook = NULL;
-static HelpFreeFn free_hook = NULL;
-
-/* Install the allocator the core uses (palloc inside PostgreSQL). */
-void
-help_set_allocator(HelpAllocFn alloc_fn, HelpFreeFn free_fn)
-{
-	alloc_hook = alloc_fn;
-	free_hook = free_fn;
-}
-
-/* Zeroed memory from the installed allocator (malloc by default). */
-void *
-help_alloc(size_t size)
-{
-	void	   *p;
-
-	if (alloc_hook)
-		p = alloc_hook(size);
-	else
-	{
-		p = malloc(size ? size : 1);
-		if (p == NULL)
-			abort();
-	}
-	memset(p, 0, size);
-	return p;
-}
-
-void
-help_free(void *ptr)
-{
-	if (ptr == NULL)
-		return;
-	if (free_hook)
-		free_hook(ptr);
-	else if (!alloc_hook)
-		free(ptr);
-}
-
-/* Append a tensor to a layout; returns its index. */
-static int
-add_tensor(HelpTensor *tensors, int *n, size_t *total, const char *name,
-		   int rows, int cols)
-{
-	HelpTensor *t = &tensors[*n];
-
-	t->name = name;
-	t->ndim = cols > 0 ? 2 : 1;
-	t->shape[0] = rows;
-	t->shape[1] = cols;
-	t->offset = *total;
-	t->size = (size_t) rows * (cols > 0 ? cols : 1);
-	*total += t->size;
-	return (*n)++;
-}
-
-/* Fill in the layout of the predictor for a search space. */
-void
-help_layout_init(HelpLayout *L, HelpSpace space, int width)
-{
-	static const char *const gcn_w[] = {
-		"meta_learner.gc1.weight", "meta_learner.gc2.weight",
-		"meta_learner.gc3.weight", "meta_learner.gc4.weight"
-	};
-	static const char *const gcn_b[] = {
-		"meta_learner.gc1.bias", "meta_learner.gc2.bias",
-		"meta_learner.gc3.bias", "meta_learner.gc4.bias"
-	};
-	int			n = 0;
-	size_t		total = 0;
-	int			W = width;
-	int			H = 2 * width;
-
-	memset(L, 0, sizeof(*L));
-	L->space = space;
-	L->kind = help_space_net_kind(space);
-	L->width = W;
-	L->head = H;
-	L->hw_dim = HELP_HW_DIM;
-
-	if (L->kind == HELP_NET_GCN)
-	{
-		L->in_dim = HELP_NB201_FEATS;
-		L->n_arch_layers = 4;
-		for (int l = 0; l < 4; l++)
-		{
-			/* graph convolution weights are [in, out] */
-			L->arch_w[l] = add_tensor(L->tensors, &n, &total, gcn_w[l],
-									  l == 0 ? L->in_dim : W, W);
-			L->arch_b[l] = add_tensor(L->tensors, &n, &total, gcn_b[l], W, 0);
-		}
-	}
-	else
-	{
-		L->in_dim = help_space_encoding_dim(space);
-		L->n_arch_layers = 2;
-		L->arch_w[0] = add_tensor(L->tensors, &n, &total, "meta_learner.fc1.weight", W, L->in_dim);
-		L->arch_b[0] = add_tensor(L->tensors, &n, &total, "meta_learner.fc1.bias", W, 0);
-		L->arch_w[1] = add_tensor(L->tensors, &n, &total, "meta_learner.fc2.weight", W, W);
-		L->arch_b[1] = add_tensor(L->tensors, &n, &total, "meta_learner.fc2.bias", W, 0);
-	}
-	L->hw1_w = add_tensor(L->tensors, &n, &total, "meta_learner.fc_hw1.weight", W, L->hw_dim);
-	L->hw1_b = add_tensor(L->tensors, &n, &total, "meta_learner.fc_hw1.bias", W, 0);
-	L->hw2_w = add_tensor(L->tensors, &n, &total, "meta_learner.fc_hw2.weight", W, W);
-	L->hw2_b = add_tensor(L->tensors, &n, &total, "meta_learner.fc_hw2.bias", W, 0);
-	L->fc3_w = add_tensor(L->tensors, &n, &total, "meta_learner.fc3.weight", H, H);
-	L->fc3_b = add_tensor(L->tensors, &n, &total, "meta_learner.fc3.bias", H, 0);
-	L->fc4_w = add_tensor(L->tensors, &n, &total, "meta_learner.fc4.weight", H, H);
-	L->fc4_b = add_tensor(L->tensors, &n, &total, "meta_learner.fc4.bias", H, 0);
-	L->fc5_w = add_tensor(L->tensors, &n, &total, "meta_learner.fc5.weight", 1, H);
-	L->fc5_b = add_tensor(L->tensors, &n, &total, "meta_learner.fc5.bias", 1, 0);
-	L->n_tensors = n;
-	L->n_params = total;
-
-	L->z_dim = 3 * (H + 1);
-	n = 0;
-	total = 0;
-	add_tensor(L->infer, &n, &total, "z_encoder.0.weight", HELP_INFER_HIDDEN, L->hw_dim);
-	add_tensor(L->infer, &n, &total, "z_encoder.0.bias", HELP_INFER_HIDDEN, 0);
-	add_tensor(L->infer, &n, &total, "z_encoder.2.weight", 2 * L->z_dim, HELP_INFER_HIDDEN);
-	add_tensor(L->infer, &n, &total, "z_encoder.2.bias", 2 * L->z_dim, 0);
-	L->n_infer = total;
-}
 
 /* The buffers of a prediction-only workspace (see HelpWorkspace). */
 static HelpWorkspace *

@@ -1,80 +1,20 @@
 /*
  * model.h
- *	  Parameter layout of the HELP predictor and its forward/backward pass
- *	  (HELP-METHOD.md section 3) and of the inference network (section 4).
+ *	  Forward and backward pass of the HELP predictor (HELP-METHOD.md
+ *	  section 3) and the scratch memory they run in.
  *
- * Parameters are one flat float vector in the PyTorch checkpoint's order and
- * layout: Linear weights [out, in] row-major, graph-convolution weights
- * [in, out] row-major.  The Meta-SGD inner learning rates share the layout.
+ * The parameter layout is in layout.h; the batching helpers that the
+ * prediction pass calls (gcn_classes.h, live_columns.h) sit below this
+ * module and know nothing of the workspace.
  */
 #ifndef HELP_MODEL_H
 #define HELP_MODEL_H
 
-#include "help_core.h"
+#include "alloc.h"
+#include "layout.h"
 
-#define HELP_MAX_TENSORS 18
-#define HELP_INFER_TENSORS 4
-#define HELP_INFER_HIDDEN 10
-#define HELP_MAX_GCN_LAYERS 4
-/* NAS-Bench-201: layers computed at every node (the fourth only at the global one) */
-#define HELP_NB201_NODE_LAYERS 3
-
-/* One named tensor inside a flat parameter vector. */
-typedef struct HelpTensor
-{
-	const char *name;			/* checkpoint name without its prefix */
-	int			ndim;			/* 1 or 2 */
-	int			shape[2];		/* PyTorch shape */
-	size_t		offset;			/* in floats */
-	size_t		size;			/* in floats */
-} HelpTensor;
-
-/* The layout of a predictor: sizes, tensors, and where each layer lives. */
-typedef struct HelpLayout
-{
-	HelpSpace	space;
-	HelpNetKind kind;
-	int			in_dim;			/* node features (GCN) or encoding width (MLP) */
-	int			width;			/* architecture and hardware branch width */
-	int			hw_dim;			/* hardware embedding length */
-	int			head;			/* 2 * width */
-	int			n_arch_layers;	/* 4 graph convolutions or 2 Linear */
-	int			n_tensors;
-	HelpTensor	tensors[HELP_MAX_TENSORS];
-	size_t		n_params;
-	/* tensor indices */
-	int			arch_w[HELP_MAX_GCN_LAYERS];
-	int			arch_b[HELP_MAX_GCN_LAYERS];
-	int			hw1_w,
-				hw1_b,
-				hw2_w,
-				hw2_b,
-				fc3_w,
-				fc3_b,
-				fc4_w,
-				fc4_b,
-				fc5_w,
-				fc5_b;
-	/* inference network: hw_dim -> 10 -> 2 * z_dim */
-	int			z_dim;			/* 3 * (head + 1) */
-	HelpTensor	infer[HELP_INFER_TENSORS];
-	size_t		n_infer;
-} HelpLayout;
-
-extern void help_layout_init(HelpLayout *layout, HelpSpace space, int width);
-
-/* Pointer to one tensor of a flat parameter vector. */
-static inline float *
-help_tensor(const HelpLayout *layout, float *params, int t)
-{
-	return params + layout->tensors[t].offset;
-}
-
-static inline const float *
-help_ctensor(const HelpLayout *layout, const float *params, int t)
-{
-	return params + layout->tensors[t].offset;
-}
+struct HelpGcnPlan;
+struct HelpLiveScratch;
 
 /*
  * Scratch memory for passes over up to max_batch architectures, allocated
@@ -118,24 +58,6 @@ typedef struct HelpWorkspace
 	struct HelpLiveScratch *live;	/* products over live columns
 									 * (live_columns.h) */
 } HelpWorkspace;
-
-/*
- * Elementwise loops of the network are built for AVX-512, AVX2 and baseline
- * x86-64 and picked at load time: the package must run on any x86-64, and
- * these loops, not the matrix products, bound the GCN's speed.
- */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define HELP_VECTOR_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
-#else
-#define HELP_VECTOR_CLONES
-#endif
-
-/* Memory hooks: palloc in the server, malloc in standalone programs. */
-typedef void *(*HelpAllocFn) (size_t size);
-typedef void (*HelpFreeFn) (void *ptr);
-extern void help_set_allocator(HelpAllocFn alloc_fn, HelpFreeFn free_fn);
-extern void *help_alloc(size_t size);	/* zeroed */
-extern void help_free(void *ptr);
 
 extern HelpWorkspace *help_workspace_create(const HelpLayout *layout, int max_batch);
 extern HelpWorkspace *help_predict_workspace_create(const HelpLayout *layout, int max_batch);

@@ -7,7 +7,7 @@
 #ifndef HELP_MODULATOR_H
 #define HELP_MODULATOR_H
 
-#include "model.h"
+#include "layout.h"
 #include "rng.h"
 
 /* Posterior N(mu, sigma) over z (z_dim each) for a hardware embedding. */

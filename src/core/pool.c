@@ -4,7 +4,7 @@
  */
 #include "pool.h"
 
-#include "model.h"			/* help_alloc */
+#include "alloc.h"
 
 #include <math.h>
 #include <stdlib.h>

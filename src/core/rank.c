@@ -3,7 +3,7 @@
  *	  Spearman's rho and Kendall's tau-b in O(n log n).
  */
 #include "rank.h"
-#include "model.h"				/* help_alloc */
+#include "alloc.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -2,7 +2,7 @@
  * vec.h
  *	  Sums of scaled rows with the partial sums in vector registers: the
  *	  inner loop of the graph propagation and of the per-class sums.  For
- *	  functions built with HELP_VECTOR_CLONES (model.h), which give the
+ *	  functions built with HELP_VECTOR_CLONES (below), which give the
  *	  vector types AVX-512, AVX2 or SSE registers.
  */
 #ifndef HELP_VEC_H
@@ -10,6 +10,17 @@
 
 #include <stdint.h>
 #include <string.h>
+
+/*
+ * Elementwise loops of the network are built for AVX-512, AVX2 and baseline
+ * x86-64 and picked at load time: the package must run on any x86-64, and
+ * these loops, not the matrix products, bound the GCN's speed.
+ */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define HELP_VECTOR_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define HELP_VECTOR_CLONES
+#endif
 
 /* Columns of one block: one AVX-512 register. */
 #define HELP_BLOCK 16

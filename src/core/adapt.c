@@ -64,6 +64,7 @@ help_support_targets(const HelpLayout *L, const float *theta, const float *infer
 					 const HelpAdaptSpec *spec, float *y, HelpWorkspace *ws,
 					 HelpError *err)
 {
+	HelpArena	scratch = {NULL};
 	double	   *mu,
 			   *sigma;
 	float	   *theta_mu;
@@ -80,16 +81,14 @@ help_support_targets(const HelpLayout *L, const float *theta, const float *infer
 	}
 
 	/* calibrate: where the meta-trained predictor puts these architectures */
-	mu = help_alloc(sizeof(double) * L->z_dim);
-	sigma = help_alloc(sizeof(double) * L->z_dim);
-	theta_mu = help_alloc(sizeof(float) * L->n_params);
+	mu = help_arena_alloc(&scratch, sizeof(double) * L->z_dim);
+	sigma = help_arena_alloc(&scratch, sizeof(double) * L->z_dim);
+	theta_mu = help_arena_alloc(&scratch, sizeof(float) * L->n_params);
 	help_modulator_posterior(L, infer, hw, mu, sigma);
 	help_modulate(L, theta, mu, spec->z_scale, theta_mu);
 	help_net_predict(L, theta_mu, hw, X, n, y, ws);
 	rising = fit_line(ms, y, n, &a, &b) && b > 0.0;
-	help_free(mu);
-	help_free(sigma);
-	help_free(theta_mu);
+	help_arena_release(&scratch);
 	if (!rising)
 		return help_normalize_latencies(ms, n, y, err);
 	for (int i = 0; i < n; i++)
@@ -126,23 +125,24 @@ help_adapt(const HelpLayout *L, const float *theta, const float *alpha,
 {
 	HelpAdapted *ad;
 	HelpRng		rng;
-	double	   *mu = help_alloc(sizeof(double) * L->z_dim);
-	double	   *sigma = help_alloc(sizeof(double) * L->z_dim);
-	double	   *z = help_alloc(sizeof(double) * L->z_dim);
-	float	   *y = help_alloc(sizeof(float) * n);
-	float	   *grad = help_alloc(sizeof(float) * L->n_params);
-	double	   *mean = help_alloc(sizeof(double) * n);
+	HelpArena	scratch = {NULL};	/* this function's temporaries */
+	double	   *mu = help_arena_alloc(&scratch, sizeof(double) * L->z_dim);
+	double	   *sigma = help_arena_alloc(&scratch, sizeof(double) * L->z_dim);
+	double	   *z = help_arena_alloc(&scratch, sizeof(double) * L->z_dim);
+	float	   *y = help_arena_alloc(&scratch, sizeof(float) * n);
+	float	   *grad = help_arena_alloc(&scratch, sizeof(float) * L->n_params);
+	double	   *mean = help_arena_alloc(&scratch, sizeof(double) * n);
 	HelpWorkspace *ws = help_workspace_create(L, n);	/* the inner loop's */
 	double		lo_ms = ms[0],
 				hi_ms = ms[0],
 				lo,
 				hi;
 
-	ad = help_alloc(sizeof(HelpAdapted));
+	ad = HELP_ARENA_NEW(HelpAdapted);
 	ad->layout = L;
 	ad->n_draws = spec->mc_samples;
-	ad->theta = help_alloc(sizeof(float) * L->n_params * spec->mc_samples);
-	ad->head_const = help_alloc(sizeof(float) * L->head * spec->mc_samples);
+	ad->theta = help_arena_alloc(&ad->arena, sizeof(float) * L->n_params * spec->mc_samples);
+	ad->head_const = help_arena_alloc(&ad->arena, sizeof(float) * L->head * spec->mc_samples);
 	memcpy(ad->hw, hw, sizeof(ad->hw));
 	ad->ws = help_predict_workspace_create(L, n);
 	if (help_support_targets(L, theta, infer, hw, X, ms, n, spec, y, ws, err) != HELP_OK)
@@ -186,12 +186,7 @@ fail:
 	help_adapted_destroy(ad);
 	ad = NULL;
 done:
-	help_free(mu);
-	help_free(sigma);
-	help_free(z);
-	help_free(y);
-	help_free(grad);
-	help_free(mean);
+	help_arena_release(&scratch);
 	help_workspace_destroy(ws);
 	return ad;
 }
@@ -203,24 +198,25 @@ help_adapted_destroy(HelpAdapted *ad)
 	if (ad == NULL)
 		return;
 	help_workspace_destroy(ad->ws);
-	help_free(ad->theta);
-	help_free(ad->head_const);
-	help_free(ad);
+	help_arena_release(&ad->arena);
 }
 
 /* See adapt.h. */
 HelpAdapted *
 help_adapted_copy(const HelpAdapted *src, const HelpLayout *layout, int max_batch)
 {
-	HelpAdapted *ad = help_alloc(sizeof(HelpAdapted));
+	HelpAdapted *ad = HELP_ARENA_NEW(HelpAdapted);
+	HelpArena	arena = ad->arena;
 	size_t		theta_bytes = sizeof(float) * src->layout->n_params * src->n_draws;
 	size_t		head_bytes = sizeof(float) * src->layout->head * src->n_draws;
 
+	/* the copy keeps its own arena, not the source's */
 	*ad = *src;
+	ad->arena = arena;
 	ad->layout = layout;
-	ad->theta = help_alloc(theta_bytes);
+	ad->theta = help_arena_alloc(&ad->arena, theta_bytes);
 	memcpy(ad->theta, src->theta, theta_bytes);
-	ad->head_const = help_alloc(head_bytes);
+	ad->head_const = help_arena_alloc(&ad->arena, head_bytes);
 	memcpy(ad->head_const, src->head_const, head_bytes);
 	ad->ws = NULL;
 	if (max_batch > 0)

@@ -32,6 +32,7 @@ typedef struct HelpAdaptSpec
 /* A predictor adapted to one device: one parameter vector per draw. */
 typedef struct HelpAdapted
 {
+	HelpArena	arena;			/* owns the struct, theta and head_const */
 	const HelpLayout *layout;
 	int			n_draws;
 	float	   *theta;			/* n_draws x n_params */

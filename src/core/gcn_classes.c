@@ -17,6 +17,7 @@
 
 struct HelpGcnPlan
 {
+	HelpArena	arena;			/* owns the plan and its arrays */
 	int			width;
 	int			stride;			/* row length of state and product: width
 								 * rounded up to whole blocks, padded with 0 */
@@ -40,7 +41,7 @@ struct HelpGcnPlan
 HelpGcnPlan *
 help_gcn_plan_create(const HelpLayout *L, int max_batch)
 {
-	HelpGcnPlan *plan = help_alloc(sizeof(HelpGcnPlan));
+	HelpGcnPlan *plan = HELP_ARENA_NEW(HelpGcnPlan);
 	size_t		cap = (size_t) max_batch * N_NODES;
 	size_t		stride = (L->width + HELP_BLOCK - 1) / HELP_BLOCK * HELP_BLOCK;
 
@@ -50,16 +51,16 @@ help_gcn_plan_create(const HelpLayout *L, int max_batch)
 	plan->table_size = 1;
 	while ((size_t) plan->table_size < 2 * cap)
 		plan->table_size *= 2;
-	plan->table = help_alloc(sizeof(int) * plan->table_size);
-	plan->features = help_alloc(sizeof(float) * cap * HELP_NB201_FEATS);
+	plan->table = help_arena_alloc(&plan->arena, sizeof(int) * plan->table_size);
+	plan->features = help_arena_alloc(&plan->arena, sizeof(float) * cap * HELP_NB201_FEATS);
 	for (int l = 0; l < N_LAYERS; l++)
-		plan->sigs[l] = help_alloc(sizeof(int32_t) * cap * SIG_INTS);
-	plan->class_of = help_alloc(sizeof(int) * cap);
-	plan->scratch_class = help_alloc(sizeof(int) * cap);
+		plan->sigs[l] = help_arena_alloc(&plan->arena, sizeof(int32_t) * cap * SIG_INTS);
+	plan->class_of = help_arena_alloc(&plan->arena, sizeof(int) * cap);
+	plan->scratch_class = help_arena_alloc(&plan->arena, sizeof(int) * cap);
 	for (int k = 0; k < 2; k++)
-		plan->state[k] = help_alloc(sizeof(float) * cap * stride);
-	plan->product = help_alloc(sizeof(float) * cap * stride);
-	plan->bias = help_alloc(sizeof(float) * stride);
+		plan->state[k] = help_arena_alloc(&plan->arena, sizeof(float) * cap * stride);
+	plan->product = help_arena_alloc(&plan->arena, sizeof(float) * cap * stride);
+	plan->bias = help_arena_alloc(&plan->arena, sizeof(float) * stride);
 	return plan;
 }
 
@@ -67,19 +68,8 @@ help_gcn_plan_create(const HelpLayout *L, int max_batch)
 void
 help_gcn_plan_destroy(HelpGcnPlan *plan)
 {
-	if (plan == NULL)
-		return;
-	help_free(plan->table);
-	help_free(plan->features);
-	for (int l = 0; l < N_LAYERS; l++)
-		help_free(plan->sigs[l]);
-	help_free(plan->class_of);
-	help_free(plan->scratch_class);
-	for (int k = 0; k < 2; k++)
-		help_free(plan->state[k]);
-	help_free(plan->product);
-	help_free(plan->bias);
-	help_free(plan);
+	if (plan != NULL)
+		help_arena_release(&plan->arena);
 }
 
 /* The bits of a float, for signatures. */

@@ -22,80 +22,50 @@
 HelpHvpWorkspace *
 help_hvp_workspace_create(const HelpLayout *L, int max_batch)
 {
-	HelpHvpWorkspace *h = help_alloc(sizeof(HelpHvpWorkspace));
+	HelpHvpWorkspace *h = HELP_ARENA_NEW(HelpHvpWorkspace);
 	size_t		B = (size_t) max_batch;
 	size_t		W = (size_t) L->width;
 	size_t		H = (size_t) L->head;
 	size_t		rows = L->kind == HELP_NET_GCN ? B * HELP_NB201_NODES : B;
 
 	h->max_batch = max_batch;
-	h->pred = help_alloc(sizeof(float) * B);
-	h->dy = help_alloc(sizeof(float) * B);
-	h->rpred = help_alloc(sizeof(float) * B);
-	h->rdy = help_alloc(sizeof(float) * B);
-	h->rhw1 = help_alloc(sizeof(float) * W);
-	h->rhw2 = help_alloc(sizeof(float) * W);
-	h->dhw2 = help_alloc(sizeof(float) * W);
-	h->rdhw1 = help_alloc(sizeof(float) * W);
-	h->rdhw2 = help_alloc(sizeof(float) * W);
-	h->rhead_const = help_alloc(sizeof(float) * H);
-	h->s3 = help_alloc(sizeof(float) * H);
-	h->rs3 = help_alloc(sizeof(float) * H);
+	h->pred = help_arena_alloc(&h->arena, sizeof(float) * B);
+	h->dy = help_arena_alloc(&h->arena, sizeof(float) * B);
+	h->rpred = help_arena_alloc(&h->arena, sizeof(float) * B);
+	h->rdy = help_arena_alloc(&h->arena, sizeof(float) * B);
+	h->rhw1 = help_arena_alloc(&h->arena, sizeof(float) * W);
+	h->rhw2 = help_arena_alloc(&h->arena, sizeof(float) * W);
+	h->dhw2 = help_arena_alloc(&h->arena, sizeof(float) * W);
+	h->rdhw1 = help_arena_alloc(&h->arena, sizeof(float) * W);
+	h->rdhw2 = help_arena_alloc(&h->arena, sizeof(float) * W);
+	h->rhead_const = help_arena_alloc(&h->arena, sizeof(float) * H);
+	h->s3 = help_arena_alloc(&h->arena, sizeof(float) * H);
+	h->rs3 = help_arena_alloc(&h->arena, sizeof(float) * H);
 	for (int l = 1; l < L->n_arch_layers; l++)
-		h->ract[l] = help_alloc(sizeof(float) * rows * W);
-	h->rreadout = help_alloc(sizeof(float) * B * W);
-	h->rarch_out = help_alloc(sizeof(float) * B * W);
-	h->darch = help_alloc(sizeof(float) * B * W);
-	h->rdarch = help_alloc(sizeof(float) * B * W);
-	h->rz3 = help_alloc(sizeof(float) * B * H);
-	h->rz4 = help_alloc(sizeof(float) * B * H);
-	h->dz3 = help_alloc(sizeof(float) * B * H);
-	h->dz4 = help_alloc(sizeof(float) * B * H);
-	h->rdz3 = help_alloc(sizeof(float) * B * H);
-	h->rdz4 = help_alloc(sizeof(float) * B * H);
-	h->dh = help_alloc(sizeof(float) * rows * W);
-	h->rdh = help_alloc(sizeof(float) * rows * W);
-	h->ds = help_alloc(sizeof(float) * rows * W);
-	h->rds = help_alloc(sizeof(float) * rows * W);
-	h->tmp = help_alloc(sizeof(float) * rows * W);
+		h->ract[l] = help_arena_alloc(&h->arena, sizeof(float) * rows * W);
+	h->rreadout = help_arena_alloc(&h->arena, sizeof(float) * B * W);
+	h->rarch_out = help_arena_alloc(&h->arena, sizeof(float) * B * W);
+	h->darch = help_arena_alloc(&h->arena, sizeof(float) * B * W);
+	h->rdarch = help_arena_alloc(&h->arena, sizeof(float) * B * W);
+	h->rz3 = help_arena_alloc(&h->arena, sizeof(float) * B * H);
+	h->rz4 = help_arena_alloc(&h->arena, sizeof(float) * B * H);
+	h->dz3 = help_arena_alloc(&h->arena, sizeof(float) * B * H);
+	h->dz4 = help_arena_alloc(&h->arena, sizeof(float) * B * H);
+	h->rdz3 = help_arena_alloc(&h->arena, sizeof(float) * B * H);
+	h->rdz4 = help_arena_alloc(&h->arena, sizeof(float) * B * H);
+	h->dh = help_arena_alloc(&h->arena, sizeof(float) * rows * W);
+	h->rdh = help_arena_alloc(&h->arena, sizeof(float) * rows * W);
+	h->ds = help_arena_alloc(&h->arena, sizeof(float) * rows * W);
+	h->rds = help_arena_alloc(&h->arena, sizeof(float) * rows * W);
+	h->tmp = help_arena_alloc(&h->arena, sizeof(float) * rows * W);
 	return h;
 }
 
 void
 help_hvp_workspace_destroy(HelpHvpWorkspace *h)
 {
-	if (h == NULL)
-		return;
-	help_free(h->pred);
-	help_free(h->dy);
-	help_free(h->rpred);
-	help_free(h->rdy);
-	help_free(h->rhw1);
-	help_free(h->rhw2);
-	help_free(h->dhw2);
-	help_free(h->rdhw1);
-	help_free(h->rdhw2);
-	help_free(h->rhead_const);
-	help_free(h->s3);
-	help_free(h->rs3);
-	for (int l = 0; l <= HELP_MAX_GCN_LAYERS; l++)
-		help_free(h->ract[l]);
-	help_free(h->rreadout);
-	help_free(h->rarch_out);
-	help_free(h->darch);
-	help_free(h->rdarch);
-	help_free(h->rz3);
-	help_free(h->rz4);
-	help_free(h->dz3);
-	help_free(h->dz4);
-	help_free(h->rdz3);
-	help_free(h->rdz4);
-	help_free(h->dh);
-	help_free(h->rdh);
-	help_free(h->ds);
-	help_free(h->rds);
-	help_free(h->tmp);
-	help_free(h);
+	if (h != NULL)
+		help_arena_release(&h->arena);
 }
 
 /* x[i] <- 0 where the primal activation act[i] was clipped by relu. */

@@ -16,6 +16,7 @@
 /* Scratch for Hessian-vector products over up to max_batch architectures. */
 typedef struct HelpHvpWorkspace
 {
+	HelpArena	arena;			/* owns the workspace and every buffer */
 	int			max_batch;
 	float	   *pred,
 			   *dy,

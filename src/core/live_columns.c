@@ -10,7 +10,6 @@
 #include <immintrin.h>
 #endif
 
-#include "alloc.h"
 #include "blas.h"
 #include "vec.h"
 
@@ -18,11 +17,11 @@
 HelpLiveScratch *
 help_live_scratch_create(int x_floats, int w_floats)
 {
-	HelpLiveScratch *s = help_alloc(sizeof(HelpLiveScratch));
+	HelpLiveScratch *s = HELP_ARENA_NEW(HelpLiveScratch);
 
 	/* 16 floats of room past the end for gather_columns_avx512's stores */
-	s->x = help_alloc(sizeof(float) * ((size_t) x_floats + 16));
-	s->w = help_alloc(sizeof(float) * ((size_t) w_floats + 16));
+	s->x = help_arena_alloc(&s->arena, sizeof(float) * ((size_t) x_floats + 16));
+	s->w = help_arena_alloc(&s->arena, sizeof(float) * ((size_t) w_floats + 16));
 	s->x_capacity = x_floats;
 	s->w_capacity = w_floats;
 	return s;
@@ -32,11 +31,8 @@ help_live_scratch_create(int x_floats, int w_floats)
 void
 help_live_scratch_destroy(HelpLiveScratch *s)
 {
-	if (s == NULL)
-		return;
-	help_free(s->x);
-	help_free(s->w);
-	help_free(s);
+	if (s != NULL)
+		help_arena_release(&s->arena);
 }
 
 /* Columns of X as 16-column blocks: bit j of mask[b] is column 16 b + j. */

@@ -18,6 +18,8 @@
 #ifndef HELP_LIVE_COLUMNS_H
 #define HELP_LIVE_COLUMNS_H
 
+#include "alloc.h"
+
 /* The largest input width (k) whose columns are packed. */
 #define HELP_LIVE_MAX_K 512
 
@@ -30,6 +32,7 @@
  */
 typedef struct HelpLiveScratch
 {
+	HelpArena	arena;			/* owns the scratch and both buffers */
 	float	   *x;				/* the live columns of X, packed */
 	float	   *w;				/* the matching columns of W */
 	int			x_capacity;		/* floats */

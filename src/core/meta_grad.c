@@ -22,7 +22,7 @@ HelpMetaWorkspace *
 help_meta_workspace_create(const HelpLayout *L, int max_support, int max_query,
 						   int inner_steps)
 {
-	HelpMetaWorkspace *mw = help_alloc(sizeof(HelpMetaWorkspace));
+	HelpMetaWorkspace *mw = HELP_ARENA_NEW(HelpMetaWorkspace);
 	size_t		P = L->n_params;
 	size_t		Z = (size_t) L->z_dim;
 	int			max_batch = max_support > max_query ? max_support : max_query;
@@ -32,20 +32,20 @@ help_meta_workspace_create(const HelpLayout *L, int max_support, int max_query,
 	mw->inner_steps = inner_steps;
 	mw->ws = help_workspace_create(L, max_batch);
 	mw->hvp = help_hvp_workspace_create(L, max_support);
-	mw->thetas = help_alloc(sizeof(float) * P * (inner_steps + 1));
-	mw->grads = help_alloc(sizeof(float) * P * (inner_steps > 0 ? inner_steps : 1));
-	mw->u = help_alloc(sizeof(float) * P);
-	mw->alpha_u = help_alloc(sizeof(float) * P);
-	mw->hv = help_alloc(sizeof(float) * P);
-	mw->pred = help_alloc(sizeof(float) * max_batch);
-	mw->dy = help_alloc(sizeof(float) * max_batch);
-	mw->mu = help_alloc(sizeof(double) * Z);
-	mw->sigma = help_alloc(sizeof(double) * Z);
-	mw->z = help_alloc(sizeof(double) * Z);
-	mw->dmu = help_alloc(sizeof(double) * Z);
-	mw->dsigma = help_alloc(sizeof(double) * Z);
-	mw->dz = help_alloc(sizeof(double) * Z);
-	mw->dinfer = help_alloc(sizeof(float) * L->n_infer);
+	mw->thetas = help_arena_alloc(&mw->arena, sizeof(float) * P * (inner_steps + 1));
+	mw->grads = help_arena_alloc(&mw->arena, sizeof(float) * P * (inner_steps > 0 ? inner_steps : 1));
+	mw->u = help_arena_alloc(&mw->arena, sizeof(float) * P);
+	mw->alpha_u = help_arena_alloc(&mw->arena, sizeof(float) * P);
+	mw->hv = help_arena_alloc(&mw->arena, sizeof(float) * P);
+	mw->pred = help_arena_alloc(&mw->arena, sizeof(float) * max_batch);
+	mw->dy = help_arena_alloc(&mw->arena, sizeof(float) * max_batch);
+	mw->mu = help_arena_alloc(&mw->arena, sizeof(double) * Z);
+	mw->sigma = help_arena_alloc(&mw->arena, sizeof(double) * Z);
+	mw->z = help_arena_alloc(&mw->arena, sizeof(double) * Z);
+	mw->dmu = help_arena_alloc(&mw->arena, sizeof(double) * Z);
+	mw->dsigma = help_arena_alloc(&mw->arena, sizeof(double) * Z);
+	mw->dz = help_arena_alloc(&mw->arena, sizeof(double) * Z);
+	mw->dinfer = help_arena_alloc(&mw->arena, sizeof(float) * L->n_infer);
 	return mw;
 }
 
@@ -56,21 +56,7 @@ help_meta_workspace_destroy(HelpMetaWorkspace *mw)
 		return;
 	help_workspace_destroy(mw->ws);
 	help_hvp_workspace_destroy(mw->hvp);
-	help_free(mw->thetas);
-	help_free(mw->grads);
-	help_free(mw->u);
-	help_free(mw->alpha_u);
-	help_free(mw->hv);
-	help_free(mw->pred);
-	help_free(mw->dy);
-	help_free(mw->mu);
-	help_free(mw->sigma);
-	help_free(mw->z);
-	help_free(mw->dmu);
-	help_free(mw->dsigma);
-	help_free(mw->dz);
-	help_free(mw->dinfer);
-	help_free(mw);
+	help_arena_release(&mw->arena);
 }
 
 /*

@@ -45,6 +45,7 @@ typedef struct HelpMetaGrad
 /* Scratch for one task at a time; created once per training run. */
 typedef struct HelpMetaWorkspace
 {
+	HelpArena	arena;			/* owns the workspace and its buffers */
 	int			max_support;
 	int			max_query;
 	int			inner_steps;

@@ -56,6 +56,7 @@ typedef struct Worker
 /* Everything an episode needs, allocated once. */
 typedef struct Trainer
 {
+	HelpArena	arena;			/* owns the trainer and its buffers */
 	const HelpLayout *L;
 	const HelpMetaTrainSpec *spec;
 	int			enc_dim;
@@ -175,35 +176,21 @@ check_inputs(const HelpMetaTrainSpec *spec, const HelpTrainDevice *devices,
 	return HELP_OK;
 }
 
+/* Zeroed Adam moments for n parameters, from arena. */
 static void
-adam_moments_alloc(AdamMoments *mom, size_t n)
+adam_moments_alloc(AdamMoments *mom, size_t n, HelpArena *arena)
 {
-	mom->m = help_alloc(sizeof(float) * n);
-	mom->v = help_alloc(sizeof(float) * n);
-}
-
-static void
-adam_moments_free(AdamMoments *mom)
-{
-	help_free(mom->m);
-	help_free(mom->v);
+	mom->m = help_arena_alloc(arena, sizeof(float) * n);
+	mom->v = help_arena_alloc(arena, sizeof(float) * n);
 }
 
 /* Zeroed gradient buffers in the layouts of theta, alpha and infer. */
 static void
-meta_grad_alloc(HelpMetaGrad *g, const HelpLayout *L)
+meta_grad_alloc(HelpMetaGrad *g, const HelpLayout *L, HelpArena *arena)
 {
-	g->theta = help_alloc(sizeof(float) * L->n_params);
-	g->alpha = help_alloc(sizeof(float) * L->n_params);
-	g->infer = help_alloc(sizeof(float) * L->n_infer);
-}
-
-static void
-meta_grad_free(HelpMetaGrad *g)
-{
-	help_free(g->theta);
-	help_free(g->alpha);
-	help_free(g->infer);
+	g->theta = help_arena_alloc(arena, sizeof(float) * L->n_params);
+	g->alpha = help_arena_alloc(arena, sizeof(float) * L->n_params);
+	g->infer = help_arena_alloc(arena, sizeof(float) * L->n_infer);
 }
 
 static void
@@ -218,7 +205,7 @@ static Trainer *
 trainer_create(const HelpLayout *L, const HelpMetaTrainSpec *spec,
 			   const HelpTrainDevice *devices, int n_devices)
 {
-	Trainer    *tr = help_alloc(sizeof(Trainer));
+	Trainer    *tr = HELP_ARENA_NEW(Trainer);
 	int			T = spec->tasks_per_episode;
 	int			rows = spec->support + spec->query;
 	int			largest = 0;
@@ -230,21 +217,21 @@ trainer_create(const HelpLayout *L, const HelpMetaTrainSpec *spec,
 	tr->enc_dim = help_space_encoding_dim(L->space);
 	tr->threads = spec->threads < 1 ? 1 : (spec->threads > T ? T : spec->threads);
 	help_rng_seed(&tr->rng, spec->seed);
-	tr->device_order = help_alloc(sizeof(int) * n_devices);
+	tr->device_order = help_arena_alloc(&tr->arena, sizeof(int) * n_devices);
 	for (int d = 0; d < n_devices; d++)
 		tr->device_order[d] = d;
-	tr->pool_order = help_alloc(sizeof(int) * largest);
-	tr->slots = help_alloc(sizeof(TaskSlot) * T);
+	tr->pool_order = help_arena_alloc(&tr->arena, sizeof(int) * largest);
+	tr->slots = help_arena_alloc(&tr->arena, sizeof(TaskSlot) * T);
 	for (int t = 0; t < T; t++)
 	{
-		tr->slots[t].X = help_alloc(sizeof(float) * rows * tr->enc_dim);
-		tr->slots[t].y = help_alloc(sizeof(float) * rows);
-		tr->slots[t].eps = help_alloc(sizeof(double) * L->z_dim);
-		meta_grad_alloc(&tr->slots[t].grad, L);
+		tr->slots[t].X = help_arena_alloc(&tr->arena, sizeof(float) * rows * tr->enc_dim);
+		tr->slots[t].y = help_arena_alloc(&tr->arena, sizeof(float) * rows);
+		tr->slots[t].eps = help_arena_alloc(&tr->arena, sizeof(double) * L->z_dim);
+		meta_grad_alloc(&tr->slots[t].grad, L, &tr->arena);
 	}
-	tr->workers = help_alloc(sizeof(Worker) * tr->threads);
-	tr->thread_ids = help_alloc(sizeof(pthread_t) * tr->threads);
-	tr->thread_started = help_alloc(sizeof(int) * tr->threads);
+	tr->workers = help_arena_alloc(&tr->arena, sizeof(Worker) * tr->threads);
+	tr->thread_ids = help_arena_alloc(&tr->arena, sizeof(pthread_t) * tr->threads);
+	tr->thread_started = help_arena_alloc(&tr->arena, sizeof(int) * tr->threads);
 	for (int w = 0; w < tr->threads; w++)
 	{
 		tr->workers[w].tr = tr;
@@ -252,36 +239,19 @@ trainer_create(const HelpLayout *L, const HelpMetaTrainSpec *spec,
 		tr->workers[w].mw = help_meta_workspace_create(L, spec->support, spec->query,
 													   spec->meta.inner_steps);
 	}
-	meta_grad_alloc(&tr->grad, L);
-	adam_moments_alloc(&tr->adam_theta, L->n_params);
-	adam_moments_alloc(&tr->adam_alpha, L->n_params);
-	adam_moments_alloc(&tr->adam_infer, L->n_infer);
+	meta_grad_alloc(&tr->grad, L, &tr->arena);
+	adam_moments_alloc(&tr->adam_theta, L->n_params, &tr->arena);
+	adam_moments_alloc(&tr->adam_alpha, L->n_params, &tr->arena);
+	adam_moments_alloc(&tr->adam_infer, L->n_infer, &tr->arena);
 	return tr;
 }
 
 static void
 trainer_destroy(Trainer *tr)
 {
-	for (int t = 0; t < tr->spec->tasks_per_episode; t++)
-	{
-		help_free(tr->slots[t].X);
-		help_free(tr->slots[t].y);
-		help_free(tr->slots[t].eps);
-		meta_grad_free(&tr->slots[t].grad);
-	}
 	for (int w = 0; w < tr->threads; w++)
 		help_meta_workspace_destroy(tr->workers[w].mw);
-	help_free(tr->slots);
-	help_free(tr->workers);
-	help_free(tr->thread_ids);
-	help_free(tr->thread_started);
-	help_free(tr->device_order);
-	help_free(tr->pool_order);
-	meta_grad_free(&tr->grad);
-	adam_moments_free(&tr->adam_theta);
-	adam_moments_free(&tr->adam_alpha);
-	adam_moments_free(&tr->adam_infer);
-	help_free(tr);
+	help_arena_release(&tr->arena);
 }
 
 /* Move k random items of items[0..n) to the front (partial Fisher-Yates). */

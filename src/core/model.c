@@ -27,19 +27,19 @@
 static HelpWorkspace *
 workspace_for_prediction(const HelpLayout *L, int max_batch)
 {
-	HelpWorkspace *ws = help_alloc(sizeof(HelpWorkspace));
+	HelpWorkspace *ws = HELP_ARENA_NEW(HelpWorkspace);
 	size_t		B = (size_t) max_batch;
 	size_t		W = (size_t) L->width;
 	size_t		H = (size_t) L->head;
 
 	ws->max_batch = max_batch;
-	ws->hw1 = help_alloc(sizeof(float) * W);
-	ws->hw2 = help_alloc(sizeof(float) * W);
-	ws->head_const = help_alloc(sizeof(float) * H);
-	ws->readout = help_alloc(sizeof(float) * B * W);
-	ws->arch_out = help_alloc(sizeof(float) * B * W);
-	ws->z3 = help_alloc(sizeof(float) * B * H);
-	ws->z4 = help_alloc(sizeof(float) * B * H);
+	ws->hw1 = help_arena_alloc(&ws->arena, sizeof(float) * W);
+	ws->hw2 = help_arena_alloc(&ws->arena, sizeof(float) * W);
+	ws->head_const = help_arena_alloc(&ws->arena, sizeof(float) * H);
+	ws->readout = help_arena_alloc(&ws->arena, sizeof(float) * B * W);
+	ws->arch_out = help_arena_alloc(&ws->arena, sizeof(float) * B * W);
+	ws->z3 = help_arena_alloc(&ws->arena, sizeof(float) * B * H);
+	ws->z4 = help_arena_alloc(&ws->arena, sizeof(float) * B * H);
 	ws->live = help_live_scratch_create((int) (B * H), (int) (H * H));
 	return ws;
 }
@@ -55,16 +55,16 @@ help_workspace_create(const HelpLayout *L, int max_batch)
 	size_t		rows = L->kind == HELP_NET_GCN ? B * HELP_NB201_NODES : B;
 	size_t		wide = W > (size_t) L->in_dim ? W : (size_t) L->in_dim;
 
-	ws->act[0] = help_alloc(sizeof(float) * rows * (size_t) L->in_dim);
+	ws->act[0] = help_arena_alloc(&ws->arena, sizeof(float) * rows * (size_t) L->in_dim);
 	for (int l = 1; l <= L->n_arch_layers; l++)
-		ws->act[l] = help_alloc(sizeof(float) * rows * W);
-	ws->scratch = help_alloc(sizeof(float) * rows * wide);
-	ws->scratch2 = help_alloc(sizeof(float) * rows * wide);
-	ws->dz3 = help_alloc(sizeof(float) * B * H);
-	ws->dz4 = help_alloc(sizeof(float) * B * H);
-	ws->darch = help_alloc(sizeof(float) * B * W);
-	ws->dhw1 = help_alloc(sizeof(float) * W);
-	ws->dhw2 = help_alloc(sizeof(float) * W);
+		ws->act[l] = help_arena_alloc(&ws->arena, sizeof(float) * rows * W);
+	ws->scratch = help_arena_alloc(&ws->arena, sizeof(float) * rows * wide);
+	ws->scratch2 = help_arena_alloc(&ws->arena, sizeof(float) * rows * wide);
+	ws->dz3 = help_arena_alloc(&ws->arena, sizeof(float) * B * H);
+	ws->dz4 = help_arena_alloc(&ws->arena, sizeof(float) * B * H);
+	ws->darch = help_arena_alloc(&ws->arena, sizeof(float) * B * W);
+	ws->dhw1 = help_arena_alloc(&ws->arena, sizeof(float) * W);
+	ws->dhw2 = help_arena_alloc(&ws->arena, sizeof(float) * W);
 	if (L->kind == HELP_NET_GCN)
 	{
 		ws->table_size = 1;
@@ -72,11 +72,11 @@ help_workspace_create(const HelpLayout *L, int max_batch)
 			ws->table_size *= 2;
 		for (int l = 0; l < HELP_NB201_NODE_LAYERS; l++)
 		{
-			ws->row_class[l] = help_alloc(sizeof(int) * rows);
-			ws->distinct_in[l] = help_alloc(sizeof(float) * rows * wide);
+			ws->row_class[l] = help_arena_alloc(&ws->arena, sizeof(int) * rows);
+			ws->distinct_in[l] = help_arena_alloc(&ws->arena, sizeof(float) * rows * wide);
 		}
-		ws->row_table = help_alloc(sizeof(int) * ws->table_size);
-		ws->distinct_out = help_alloc(sizeof(float) * rows * W);
+		ws->row_table = help_arena_alloc(&ws->arena, sizeof(int) * ws->table_size);
+		ws->distinct_out = help_arena_alloc(&ws->arena, sizeof(float) * rows * W);
 	}
 	return ws;
 }
@@ -90,7 +90,7 @@ help_predict_workspace_create(const HelpLayout *L, int max_batch)
 	if (L->kind == HELP_NET_GCN)
 		ws->plan = help_gcn_plan_create(L, max_batch);
 	else
-		ws->act[1] = help_alloc(sizeof(float) * (size_t) max_batch * L->width);
+		ws->act[1] = help_arena_alloc(&ws->arena, sizeof(float) * (size_t) max_batch * L->width);
 	return ws;
 }
 
@@ -99,32 +99,9 @@ help_workspace_destroy(HelpWorkspace *ws)
 {
 	if (ws == NULL)
 		return;
-	help_free(ws->hw1);
-	help_free(ws->hw2);
-	help_free(ws->head_const);
-	for (int l = 0; l <= HELP_MAX_GCN_LAYERS; l++)
-		help_free(ws->act[l]);
-	help_free(ws->readout);
-	help_free(ws->scratch);
-	help_free(ws->scratch2);
-	help_free(ws->arch_out);
-	help_free(ws->z3);
-	help_free(ws->z4);
-	help_free(ws->dz3);
-	help_free(ws->dz4);
-	help_free(ws->darch);
-	help_free(ws->dhw1);
-	help_free(ws->dhw2);
-	for (int l = 0; l < HELP_MAX_GCN_LAYERS; l++)
-	{
-		help_free(ws->row_class[l]);
-		help_free(ws->distinct_in[l]);
-	}
-	help_free(ws->row_table);
-	help_free(ws->distinct_out);
 	help_gcn_plan_destroy(ws->plan);
 	help_live_scratch_destroy(ws->live);
-	help_free(ws);
+	help_arena_release(&ws->arena);
 }
 
 /* x <- relu(x + bias) over rows of length n. */

@@ -25,6 +25,7 @@ struct HelpLiveScratch;
  */
 typedef struct HelpWorkspace
 {
+	HelpArena	arena;			/* owns the workspace and every buffer */
 	int			max_batch;
 	int			batch;			/* rows of the last forward pass */
 	float	   *hw1,

@@ -3,7 +3,7 @@
  *	  Conversions between SQL arrays and C vectors, with the checks every
  *	  caller needs (one dimension, no NULLs, finite values).
  */
-#include "help.h"
+#include "arrays.h"
 
 #include <math.h>
 

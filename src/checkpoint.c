@@ -2,8 +2,10 @@
  * checkpoint.c
  *	  Import of the HELP authors' published checkpoints.
  */
-#include "help.h"
-#include "help_json.h"
+#include "predictor.h"
+#include "encode_sql.h"
+#include "json_util.h"
+#include "tensor_json.h"
 
 #include "utils/jsonb.h"
 
@@ -27,9 +29,12 @@ checkpoint_provenance(json_object *root)
 	return text;
 }
 
-/* Build a predictor from a parsed checkpoint, checking every tensor. */
-static HelpPredictor *
-predictor_from_checkpoint(json_object *root)
+/*
+ * Build a predictor from a parsed checkpoint, checking every tensor, into
+ * *(HelpPredictor **) result.
+ */
+static void
+predictor_from_checkpoint(json_object *root, void *result)
 {
 	static const char *const keys[] = {
 		"format", "search_space", "episode", "model", "inference_network", "task_lr", NULL
@@ -45,11 +50,7 @@ predictor_from_checkpoint(json_object *root)
 	help_json_only_keys(root, keys, what);
 	space_name = json_object_get_string(help_json_member(root, "search_space",
 														 json_type_string, what));
-	if ((space = help_space_from_name(space_name)) < 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("unknown search space \"%s\" in checkpoint", space_name),
-				 errhint("Search spaces are nasbench201, fbnet and ofa.")));
+	space = help_lookup_space(space_name, what);
 	width = help_infer_width(root, what);
 	meta = checkpoint_provenance(root);
 	p = help_predictor_alloc(space, width, false, 0, strlen(meta) + 1);
@@ -58,7 +59,7 @@ predictor_from_checkpoint(json_object *root)
 	help_read_tensor_groups(root, &v.layout, &v, what);
 	help_predictor_finish(p);
 	help_predictor_validate(p, VARSIZE(p));
-	return p;
+	*(HelpPredictor **) result = p;
 }
 
 /* help_predictor_from_checkpoint(jsonb): import a help_checkpoint.json. */
@@ -67,19 +68,8 @@ help_predictor_from_checkpoint(PG_FUNCTION_ARGS)
 {
 	Jsonb	   *jb = PG_GETARG_JSONB_P(0);
 	char	   *text = JsonbToCString(NULL, &jb->root, VARSIZE(jb));
-	json_object *volatile root = NULL;
 	HelpPredictor *p = NULL;
 
-	PG_TRY();
-	{
-		root = help_json_parse(text, "checkpoint");
-		p = predictor_from_checkpoint(root);
-	}
-	PG_FINALLY();
-	{
-		if (root)
-			json_object_put(root);
-	}
-	PG_END_TRY();
+	help_json_run_parsed(text, "checkpoint", predictor_from_checkpoint, &p);
 	PG_RETURN_HELP_PREDICTOR_P(p);
 }

@@ -6,6 +6,7 @@
  *	  rows in any order.
  */
 #include "help.h"
+#include "arrays.h"
 
 #include <math.h>
 

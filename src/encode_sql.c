@@ -3,7 +3,8 @@
  *	  help_encode(space, arch): native notation to the encoding the
  *	  predictor reads.
  */
-#include "help.h"
+#include "encode_sql.h"
+#include "arrays.h"
 #include "encode.h"
 
 #include "utils/array.h"
@@ -11,18 +12,23 @@
 
 PG_FUNCTION_INFO_V1(help_encode);
 
-/* Space code from its name, or an ERROR naming the choices. */
-int
-help_lookup_space(const char *name)
+/*
+ * See encode_sql.h.  Every way a space name comes in (help_encode, the
+ * predictor's text form, checkpoints, help_meta_train's options) goes
+ * through here, so the message and its hint are the same everywhere.
+ */
+HelpSpace
+help_lookup_space(const char *name, const char *what)
 {
 	int			space = help_space_from_name(name);
 
 	if (space < 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("unknown search space \"%s\"", name),
+				 what ? errmsg("unknown search space \"%s\" in %s", name, what)
+				 : errmsg("unknown search space \"%s\"", name),
 				 errhint("Search spaces are nasbench201, fbnet and ofa.")));
-	return space;
+	return (HelpSpace) space;
 }
 
 /* Encode arch (native notation) for space into a palloc'd vector. */
@@ -59,7 +65,7 @@ help_encode(PG_FUNCTION_ARGS)
 	char	   *space_name = text_to_cstring(PG_GETARG_TEXT_PP(0));
 	char	   *arch = text_to_cstring(PG_GETARG_TEXT_PP(1));
 	int			len;
-	float	   *enc = help_encode_text(help_lookup_space(space_name), arch, &len);
+	float	   *enc = help_encode_text(help_lookup_space(space_name, NULL), arch, &len);
 
 	PG_RETURN_ARRAYTYPE_P(help_make_float4_array(enc, len));
 }

@@ -3,6 +3,7 @@
  *	  Turning core errors into ereport, and the core's allocator.
  */
 #include "help.h"
+#include "alloc.h"
 
 #include "utils/memutils.h"
 

@@ -4,8 +4,8 @@
  *	  architecture configs: {"ks": [20], "e": [20], "d": [5], "r": n}.
  *	  Other keys (such as "wid": null) are ignored.
  */
-#include "help.h"
-#include "help_json.h"
+#include "encode_sql.h"
+#include "json_util.h"
 #include "encode.h"
 
 /* Read a JSON array of exactly n ints from obj[key]. */
@@ -31,35 +31,38 @@ json_int_list(json_object *obj, const char *key, int *out, int n)
 	}
 }
 
+/* An OFA sub-network's choices as the JSON config gives them. */
+typedef struct OfaConfig
+{
+	int			ks[HELP_OFA_BLOCKS];
+	int			e[HELP_OFA_BLOCKS];
+	int			d[HELP_OFA_STAGES];
+	int			r;
+} OfaConfig;
+
+/* Read the config's four keys into *(OfaConfig *) arg. */
+static void
+read_ofa_config(json_object *root, void *arg)
+{
+	OfaConfig  *c = arg;
+	json_object *rv;
+
+	json_int_list(root, "ks", c->ks, HELP_OFA_BLOCKS);
+	json_int_list(root, "e", c->e, HELP_OFA_BLOCKS);
+	json_int_list(root, "d", c->d, HELP_OFA_STAGES);
+	rv = help_json_member(root, "r", json_type_int, "OFA architecture");
+	/* clamped, so that any int64 reaches the encoder's range check as an int */
+	c->r = (int) Max(Min(json_object_get_int64(rv), 100000), -100000);
+}
+
 /* Encode an OFA JSON config {"ks": [...], "e": [...], "d": [...], "r": n}. */
 void
 help_encode_ofa_json(const char *arch, float *out)
 {
-	json_object *volatile root = NULL;
-	int			ks[HELP_OFA_BLOCKS],
-				e[HELP_OFA_BLOCKS],
-				d[HELP_OFA_STAGES];
-	int			r;
+	OfaConfig	c;
 	HelpError	err;
 
-	PG_TRY();
-	{
-		json_object *rv;
-
-		root = help_json_parse(arch, "OFA architecture");
-		json_int_list(root, "ks", ks, HELP_OFA_BLOCKS);
-		json_int_list(root, "e", e, HELP_OFA_BLOCKS);
-		json_int_list(root, "d", d, HELP_OFA_STAGES);
-		rv = help_json_member(root, "r", json_type_int, "OFA architecture");
-		r = (int) Max(Min(json_object_get_int64(rv), 100000), -100000);
-	}
-	PG_FINALLY();
-	{
-		if (root)
-			json_object_put(root);
-	}
-	PG_END_TRY();
-	if (help_encode_ofa(ks, e, d, r, out, &err) != HELP_OK)
+	help_json_run_parsed(arch, "OFA architecture", read_ofa_config, &c);
+	if (help_encode_ofa(c.ks, c.e, c.d, c.r, out, &err) != HELP_OK)
 		help_report(&err);
 }
-

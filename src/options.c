@@ -4,8 +4,10 @@
  *	  {"steps": 2, "mc_samples": 10, "seed": 0, "latency_range": [lo, hi]},
  *	  and of help_meta_train (see help_parse_meta_train_options).
  */
-#include "help.h"
-#include "help_json.h"
+#include "options.h"
+#include "predictor.h"
+#include "encode_sql.h"
+#include "json_util.h"
 
 #include "adapt.h"
 
@@ -47,40 +49,37 @@ range_option(json_object *root, double *lo, double *hi)
 	help_json_numbers(v, 2, NULL, r, "option \"latency_range\" ([min, max] in ms)");
 	*lo = r[0];
 	*hi = r[1];
-	if (!(isfinite(*lo) && isfinite(*hi) && *lo > 0.0 && *hi > *lo))
+	if (!help_latency_range_valid(*lo, *hi))
 		ereport(ERROR,
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 				 errmsg("option \"latency_range\" is [%g, %g]: it needs 0 < min < max, finite", *lo, *hi)));
+}
+
+/* Read help_adapt's parsed options into *(HelpAdaptSpec *) arg. */
+static void
+read_adapt_options(json_object *root, void *arg)
+{
+	static const char *const keys[] = {"steps", "mc_samples", "seed", "latency_range", NULL};
+	HelpAdaptSpec *spec = arg;
+
+	help_json_only_keys(root, keys, "help_adapt options");
+	spec->steps = (int) int_option(root, "steps", 0, HELP_MAX_STEPS, 2);
+	spec->mc_samples = (int) int_option(root, "mc_samples", 1, HELP_MAX_MC_SAMPLES, 10);
+	spec->seed = (uint64) int_option(root, "seed", 0, PG_INT64_MAX, 0);
+	range_option(root, &spec->range_lo, &spec->range_hi);
 }
 
 /* Fill spec from options JSON text (NULL: all defaults). */
 void
 help_parse_adapt_options(const char *text, HelpAdaptSpec *spec)
 {
-	static const char *const keys[] = {"steps", "mc_samples", "seed", "latency_range", NULL};
-	json_object *volatile root = NULL;
-
 	spec->steps = 2;
 	spec->mc_samples = 10;
 	spec->seed = 0;
 	spec->range_lo = spec->range_hi = 0.0;
 	if (text == NULL)
 		return;
-	PG_TRY();
-	{
-		root = help_json_parse(text, "help_adapt options");
-		help_json_only_keys(root, keys, "help_adapt options");
-		spec->steps = (int) int_option(root, "steps", 0, HELP_MAX_STEPS, 2);
-		spec->mc_samples = (int) int_option(root, "mc_samples", 1, HELP_MAX_MC_SAMPLES, 10);
-		spec->seed = (uint64) int_option(root, "seed", 0, PG_INT64_MAX, 0);
-		range_option(root, &spec->range_lo, &spec->range_hi);
-	}
-	PG_FINALLY();
-	{
-		if (root)
-			json_object_put(root);
-	}
-	PG_END_TRY();
+	help_json_run_parsed(text, "help_adapt options", read_adapt_options, spec);
 }
 
 /* A number option within [lo, hi] (ints are numbers too). */
@@ -119,12 +118,11 @@ bool_option(json_object *root, const char *key, bool dflt)
 	return json_object_get_boolean(v);
 }
 
-/*
- * Fill opts from help_meta_train's options JSON text (see help.h for the
- * keys and the paper's defaults).  space and reference_archs are required.
- */
-void
-help_parse_meta_train_options(const char *text, HelpMetaTrainOptions *opts)
+#define META_TRAIN_WHAT "help_meta_train options"
+
+/* Read help_meta_train's parsed options into *(HelpMetaTrainOptions *) arg. */
+static void
+read_meta_train_options(json_object *root, void *arg)
 {
 	static const char *const keys[] = {
 		"space", "reference_archs", "train_pool", "query_pool", "valid_devices",
@@ -132,99 +130,93 @@ help_parse_meta_train_options(const char *text, HelpMetaTrainOptions *opts)
 		"inner_lr_init", "kl_weight", "z_scale", "mc_samples", "validate_every", "seed",
 		"second_order", "threads", "valid_supports", NULL
 	};
-	const char *what = "help_meta_train options";
-	json_object *volatile root = NULL;
+	const char *what = META_TRAIN_WHAT;
+	HelpMetaTrainOptions *opts = arg;
+	json_object *v;
+	const char *space_name;
+	bool		big;
 
+	help_json_only_keys(root, keys, what);
+
+	space_name = json_object_get_string(help_json_member(root, "space", json_type_string, what));
+	opts->space = help_lookup_space(space_name, what);
+	big = opts->space != HELP_SPACE_NASBENCH201;
+
+	v = help_json_member(root, "reference_archs", json_type_array, what);
+	if (json_object_array_length(v) != HELP_HW_DIM)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("option \"reference_archs\" has %zu values, expected %d",
+						json_object_array_length(v), HELP_HW_DIM)));
+	for (int i = 0; i < HELP_HW_DIM; i++)
+	{
+		json_object *e = json_object_array_get_idx(v, i);
+
+		if (!json_object_is_type(e, json_type_int) || json_object_get_int64(e) < 0 ||
+			json_object_get_int64(e) > PG_INT32_MAX)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("option \"reference_archs\" must hold 10 architecture indices (non-negative integers)")));
+		opts->reference_archs[i] = (int) json_object_get_int64(e);
+		for (int j = 0; j < i; j++)
+			if (opts->reference_archs[j] == opts->reference_archs[i])
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("option \"reference_archs\" lists arch_idx %d twice",
+								opts->reference_archs[i])));
+	}
+
+	if (json_object_object_get_ex(root, "valid_devices", &v))
+	{
+		if (!json_object_is_type(v, json_type_array))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("option \"valid_devices\" must be an array of device names")));
+		opts->n_valid = (int) json_object_array_length(v);
+		opts->valid_devices = palloc0(sizeof(char *) * Max(opts->n_valid, 1));
+		for (int i = 0; i < opts->n_valid; i++)
+		{
+			json_object *e = json_object_array_get_idx(v, i);
+
+			if (!json_object_is_type(e, json_type_string))
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("option \"valid_devices\" must be an array of device names")));
+			opts->valid_devices[i] = pstrdup(json_object_get_string(e));
+		}
+	}
+
+	opts->train_pool = (int) int_option(root, "train_pool", 1, PG_INT32_MAX, big ? 4000 : 900);
+	opts->query_pool = (int) int_option(root, "query_pool", 1, PG_INT32_MAX, 1000);
+	opts->spec.episodes = (int) int_option(root, "episodes", 0, 10000000, big ? 4000 : 2000);
+	opts->spec.tasks_per_episode = (int) int_option(root, "tasks_per_episode", 1, 1000, 8);
+	opts->spec.support = (int) int_option(root, "support", 2, 100000, 10);
+	opts->spec.query = (int) int_option(root, "query", 1, 100000, 200);
+	opts->spec.meta.inner_steps = (int) int_option(root, "inner_steps", 0, HELP_MAX_STEPS, 2);
+	opts->spec.meta_lr = number_option(root, "meta_lr", 1e-12, 1.0, 1e-4);
+	opts->inner_lr_init = number_option(root, "inner_lr_init", 0.0, 1.0, 1e-3);
+	opts->spec.meta.kl_weight = number_option(root, "kl_weight", 0.0, 1e6, 0.1);
+	opts->spec.meta.z_scale = number_option(root, "z_scale", 0.0, 1e3, 0.01);
+	opts->mc_samples = (int) int_option(root, "mc_samples", 1, HELP_MAX_MC_SAMPLES, 10);
+	opts->valid_supports = (int) int_option(root, "valid_supports", 1, 100, 1);
+	opts->spec.validate_every = (int) int_option(root, "validate_every", 1, 10000000, 50);
+	opts->spec.seed = (uint64) int_option(root, "seed", 0, PG_INT64_MAX, 0);
+	opts->spec.meta.second_order = bool_option(root, "second_order", true) ? 1 : 0;
+	opts->spec.threads = (int) int_option(root, "threads", 1, 64, 1);
+}
+
+/*
+ * Fill opts from help_meta_train's options JSON text (see options.h for the
+ * keys and the paper's defaults).  space and reference_archs are required.
+ */
+void
+help_parse_meta_train_options(const char *text, HelpMetaTrainOptions *opts)
+{
 	memset(opts, 0, sizeof(*opts));
 	if (text == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("help_meta_train options must not be NULL"),
 				 errhint("Give at least {\"space\": ..., \"reference_archs\": [10 arch_idx]}.")));
-	PG_TRY();
-	{
-		json_object *v;
-		const char *space_name;
-		bool		big;
-
-		root = help_json_parse(text, what);
-		help_json_only_keys(root, keys, what);
-
-		space_name = json_object_get_string(help_json_member(root, "space", json_type_string, what));
-		opts->space = help_space_from_name(space_name);
-		if (opts->space < 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("unknown search space \"%s\" in %s", space_name, what),
-					 errhint("Search spaces are nasbench201, fbnet and ofa.")));
-		big = opts->space != HELP_SPACE_NASBENCH201;
-
-		v = help_json_member(root, "reference_archs", json_type_array, what);
-		if (json_object_array_length(v) != HELP_HW_DIM)
-			ereport(ERROR,
-					(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-					 errmsg("option \"reference_archs\" has %zu values, expected %d",
-							json_object_array_length(v), HELP_HW_DIM)));
-		for (int i = 0; i < HELP_HW_DIM; i++)
-		{
-			json_object *e = json_object_array_get_idx(v, i);
-
-			if (!json_object_is_type(e, json_type_int) || json_object_get_int64(e) < 0 ||
-				json_object_get_int64(e) > PG_INT32_MAX)
-				ereport(ERROR,
-						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("option \"reference_archs\" must hold 10 architecture indices (non-negative integers)")));
-			opts->reference_archs[i] = (int) json_object_get_int64(e);
-			for (int j = 0; j < i; j++)
-				if (opts->reference_archs[j] == opts->reference_archs[i])
-					ereport(ERROR,
-							(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-							 errmsg("option \"reference_archs\" lists arch_idx %d twice",
-									opts->reference_archs[i])));
-		}
-
-		if (json_object_object_get_ex(root, "valid_devices", &v))
-		{
-			if (!json_object_is_type(v, json_type_array))
-				ereport(ERROR,
-						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("option \"valid_devices\" must be an array of device names")));
-			opts->n_valid = (int) json_object_array_length(v);
-			opts->valid_devices = palloc0(sizeof(char *) * Max(opts->n_valid, 1));
-			for (int i = 0; i < opts->n_valid; i++)
-			{
-				json_object *e = json_object_array_get_idx(v, i);
-
-				if (!json_object_is_type(e, json_type_string))
-					ereport(ERROR,
-							(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-							 errmsg("option \"valid_devices\" must be an array of device names")));
-				opts->valid_devices[i] = pstrdup(json_object_get_string(e));
-			}
-		}
-
-		opts->train_pool = (int) int_option(root, "train_pool", 1, PG_INT32_MAX, big ? 4000 : 900);
-		opts->query_pool = (int) int_option(root, "query_pool", 1, PG_INT32_MAX, 1000);
-		opts->spec.episodes = (int) int_option(root, "episodes", 0, 10000000, big ? 4000 : 2000);
-		opts->spec.tasks_per_episode = (int) int_option(root, "tasks_per_episode", 1, 1000, 8);
-		opts->spec.support = (int) int_option(root, "support", 2, 100000, 10);
-		opts->spec.query = (int) int_option(root, "query", 1, 100000, 200);
-		opts->spec.meta.inner_steps = (int) int_option(root, "inner_steps", 0, HELP_MAX_STEPS, 2);
-		opts->spec.meta_lr = number_option(root, "meta_lr", 1e-12, 1.0, 1e-4);
-		opts->inner_lr_init = number_option(root, "inner_lr_init", 0.0, 1.0, 1e-3);
-		opts->spec.meta.kl_weight = number_option(root, "kl_weight", 0.0, 1e6, 0.1);
-		opts->spec.meta.z_scale = number_option(root, "z_scale", 0.0, 1e3, 0.01);
-		opts->mc_samples = (int) int_option(root, "mc_samples", 1, HELP_MAX_MC_SAMPLES, 10);
-		opts->valid_supports = (int) int_option(root, "valid_supports", 1, 100, 1);
-		opts->spec.validate_every = (int) int_option(root, "validate_every", 1, 10000000, 50);
-		opts->spec.seed = (uint64) int_option(root, "seed", 0, PG_INT64_MAX, 0);
-		opts->spec.meta.second_order = bool_option(root, "second_order", true) ? 1 : 0;
-		opts->spec.threads = (int) int_option(root, "threads", 1, 64, 1);
-	}
-	PG_FINALLY();
-	{
-		if (root)
-			json_object_put(root);
-	}
-	PG_END_TRY();
+	help_json_run_parsed(text, META_TRAIN_WHAT, read_meta_train_options, opts);
 }

@@ -11,6 +11,13 @@
 #include <string.h>
 
 /* See adapt.h. */
+bool
+help_latency_range_valid(double lo, double hi)
+{
+	return isfinite(lo) && isfinite(hi) && lo > 0.0 && hi > lo;
+}
+
+/* See adapt.h. */
 HelpStatus
 help_normalize_latencies(const double *ms, int n, float *y, HelpError *err)
 {

@@ -29,6 +29,12 @@ typedef struct HelpAdaptSpec
 	double		range_hi;
 } HelpAdaptSpec;
 
+/*
+ * Whether [lo, hi] can be a latency normalization range: finite and
+ * 0 < lo < hi.  (Both 0 means none; callers test that first.)
+ */
+extern bool help_latency_range_valid(double lo, double hi);
+
 /* A predictor adapted to one device: one parameter vector per draw. */
 typedef struct HelpAdapted
 {

@@ -22,40 +22,52 @@ cmp_xy(const void *a, const void *b)
 	return 0;
 }
 
-/* Sort order of values v (indices), ties broken by index for determinism. */
-static const double *sort_values;
-
-static int
-cmp_index(const void *a, const void *b)
+/* A value with its index: the sort key of average_ranks. */
+typedef struct KeyedValue
 {
-	long		i = *(const long *) a,
-				j = *(const long *) b;
+	double		v;
+	long		i;
+} KeyedValue;
 
-	if (sort_values[i] != sort_values[j])
-		return sort_values[i] < sort_values[j] ? -1 : 1;
-	return i < j ? -1 : (i > j);
+/*
+ * By value, ties broken by index, so the order is total and the same on
+ * every platform's qsort.  The key travels with the element (no file-level
+ * state), so ranking is reentrant and thread safe.
+ */
+static int
+cmp_keyed(const void *a, const void *b)
+{
+	const KeyedValue *p = a,
+			   *q = b;
+
+	if (p->v != q->v)
+		return p->v < q->v ? -1 : 1;
+	return p->i < q->i ? -1 : (p->i > q->i);
 }
 
 /* Average ranks (1-based) of v into rank. */
 static void
 average_ranks(const double *v, long n, double *rank)
 {
-	long	   *order = help_alloc(sizeof(long) * n);
+	KeyedValue *order = help_alloc(sizeof(KeyedValue) * n);
 
 	for (long i = 0; i < n; i++)
-		order[i] = i;
-	sort_values = v;
-	qsort(order, n, sizeof(long), cmp_index);
+	{
+		order[i].v = v[i];
+		order[i].i = i;
+	}
+	qsort(order, n, sizeof(KeyedValue), cmp_keyed);
 	for (long i = 0; i < n;)
 	{
 		long		j = i;
 		double		avg;
 
-		while (j + 1 < n && v[order[j + 1]] == v[order[i]])
+		/* a run of ties shares the mean of the ranks it spans */
+		while (j + 1 < n && order[j + 1].v == order[i].v)
 			j++;
 		avg = (i + j) / 2.0 + 1.0;
 		for (long k = i; k <= j; k++)
-			rank[order[k]] = avg;
+			rank[order[k].i] = avg;
 		i = j + 1;
 	}
 	help_free(order);

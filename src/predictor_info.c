@@ -1,8 +1,8 @@
 /*
- * info.c
+ * predictor_info.c
  *	  help_predictor_info: what a predictor holds, as jsonb.
  */
-#include "help.h"
+#include "predictor.h"
 
 #include "lib/stringinfo.h"
 #include "utils/builtins.h"

@@ -1,5 +1,5 @@
 /*
- * adapt_agg.c
+ * adapt_aggregate.c
  *	  The help_adapt aggregate: collect one device's support measurements
  *	  and return the predictor adapted to that device.
  *
@@ -10,7 +10,11 @@
  * base predictor.  Support rows are sorted before use, so the result does
  * not depend on row order.
  */
-#include "help.h"
+#include "predictor.h"
+#include "adapted_cache.h"
+#include "aggregate_options.h"
+#include "arrays.h"
+#include "options.h"
 
 #include <math.h>
 
@@ -150,15 +154,17 @@ help_adapt_transfn(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(st);
 }
 
-/* Order of support rows: by latency, then by encoding. */
-static const AdaptState *sort_state;
-
+/*
+ * Order of support rows (indices into the state passed as arg): by latency,
+ * then by encoding.  Only identical rows compare equal, so the order is the
+ * same whatever the sort algorithm.
+ */
 static int
-cmp_support(const void *a, const void *b)
+cmp_support(const void *a, const void *b, void *arg)
 {
 	int			i = *(const int *) a,
 				j = *(const int *) b;
-	const AdaptState *st = sort_state;
+	const AdaptState *st = arg;
 
 	if (st->ms[i] != st->ms[j])
 		return st->ms[i] < st->ms[j] ? -1 : 1;
@@ -222,8 +228,7 @@ help_adapt_finalfn(PG_FUNCTION_ARGS)
 	order = palloc(sizeof(int) * st->n);
 	for (int i = 0; i < st->n; i++)
 		order[i] = i;
-	sort_state = st;
-	qsort(order, st->n, sizeof(int), cmp_support);
+	qsort_arg(order, st->n, sizeof(int), cmp_support, st);
 	for (int i = 0; i < st->n; i++)
 	{
 		memcpy(v.support_x + (Size) i * st->enc_dim, st->x + (Size) order[i] * st->enc_dim,
@@ -233,7 +238,7 @@ help_adapt_finalfn(PG_FUNCTION_ARGS)
 	help_predictor_finish(p);
 
 	/* adapt once now so that an unusable support set fails here, not later */
-	ad = help_adapt_view(&v, p, 0, &err);
+	ad = help_adapted_state_for(&v, p, 0, &err);
 	if (ad == NULL)
 		help_report(&err);
 	help_adapted_destroy(ad);

@@ -1,9 +1,11 @@
 /*
- * predictor.c
+ * predictor_type.c
  *	  The help_predictor varlena: allocation, section pointers, fingerprint
  *	  and the validation that every way in (text, binary, import) goes through.
  */
-#include "help.h"
+#include "predictor.h"
+
+#include "adapt.h"
 
 #include <math.h>
 
@@ -209,8 +211,7 @@ help_predictor_validate(HelpPredictor *p, Size actual_size)
 		if (p->steps > HELP_MAX_STEPS)
 			CORRUPT("steps %u exceeds %d", p->steps, HELP_MAX_STEPS);
 		if (!(p->range_lo == 0.0 && p->range_hi == 0.0) &&
-			!(isfinite(p->range_lo) && isfinite(p->range_hi) &&
-			  p->range_lo > 0.0 && p->range_hi > p->range_lo))
+			!help_latency_range_valid(p->range_lo, p->range_hi))
 			CORRUPT("latency range [%g, %g] is invalid", p->range_lo, p->range_hi);
 	}
 	else if (p->n_support != 0 || p->steps != 0 || p->mc_samples != 0 || p->seed != 0 ||

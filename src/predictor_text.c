@@ -1,21 +1,21 @@
 /*
- * predictor_io.c
- *	  Text (JSON) and binary I/O of help_predictor.
+ * predictor_text.c
+ *	  Text (JSON) input and output of help_predictor.
  *
  * The text form is the checkpoint's tensor layout plus the predictor's own
  * fields, so a predictor printed with ::text can be read by anything that
  * reads the published checkpoints.  Floats are printed with the fewest
  * digits that read back to the same bits.
  */
-#include "help.h"
-#include "help_json.h"
+#include "predictor.h"
 
-#include "libpq/pqformat.h"
+#include "adapt.h"
+#include "encode_sql.h"
+#include "json_util.h"
+#include "tensor_json.h"
 
 PG_FUNCTION_INFO_V1(help_predictor_in);
 PG_FUNCTION_INFO_V1(help_predictor_out);
-PG_FUNCTION_INFO_V1(help_predictor_send);
-PG_FUNCTION_INFO_V1(help_predictor_recv);
 
 #define TEXT_FORMAT_NAME "help_predictor"
 
@@ -57,7 +57,7 @@ read_adapted(json_object *ad, HelpPredictor *p, HelpPredictorView *v)
 		double		r[2];
 
 		help_json_numbers(range, 2, NULL, r, "\"latency_range\" of help_predictor");
-		if (!(r[0] > 0.0 && r[1] > r[0]))
+		if (!help_latency_range_valid(r[0], r[1]))
 			ereport(ERROR,
 					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 					 errmsg("\"latency_range\" of help_predictor is [%g, %g]: it needs 0 < min < max",
@@ -77,9 +77,9 @@ read_adapted(json_object *ad, HelpPredictor *p, HelpPredictorView *v)
 		help_predictor_set_support_ms(v, i, ms[i]);
 }
 
-/* Build a predictor from a parsed text form. */
-static HelpPredictor *
-predictor_from_json(json_object *root)
+/* Build a predictor from a parsed text form into *(HelpPredictor **) result. */
+static void
+predictor_from_json(json_object *root, void *result)
 {
 	static const char *const keys[] = {
 		"format", "version", "space", "kind", "width", "z_scale", "provenance",
@@ -110,11 +110,7 @@ predictor_from_json(json_object *root)
 						json_object_get_string(help_json_member(root, "version", json_type_int, what)),
 						HELP_PREDICTOR_VERSION)));
 	space_name = json_object_get_string(help_json_member(root, "space", json_type_string, what));
-	if ((space = help_space_from_name(space_name)) < 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("unknown search space \"%s\"", space_name),
-				 errhint("Search spaces are nasbench201, fbnet and ofa.")));
+	space = help_lookup_space(space_name, NULL);
 	kind_name = json_object_get_string(help_json_member(root, "kind", json_type_string, what));
 	if (strcmp(kind_name, help_net_kind_name(help_space_net_kind(space))) != 0)
 		ereport(ERROR,
@@ -154,7 +150,7 @@ predictor_from_json(json_object *root)
 		read_adapted(adapted_obj, p, &v);
 	help_predictor_finish(p);
 	help_predictor_validate(p, VARSIZE(p));
-	return p;
+	*(HelpPredictor **) result = p;
 }
 
 /* Text input: the JSON form printed by help_predictor_out. */
@@ -162,20 +158,9 @@ Datum
 help_predictor_in(PG_FUNCTION_ARGS)
 {
 	char	   *text = PG_GETARG_CSTRING(0);
-	json_object *volatile root = NULL;
 	HelpPredictor *p = NULL;
 
-	PG_TRY();
-	{
-		root = help_json_parse(text, "help_predictor");
-		p = predictor_from_json(root);
-	}
-	PG_FINALLY();
-	{
-		if (root)
-			json_object_put(root);
-	}
-	PG_END_TRY();
+	help_json_run_parsed(text, "help_predictor", predictor_from_json, &p);
 	PG_RETURN_HELP_PREDICTOR_P(p);
 }
 
@@ -210,158 +195,48 @@ write_adapted(HelpPredictor *p, HelpPredictorView *v)
 	return ad;
 }
 
+/* What write_text needs and makes. */
+typedef struct TextOutput
+{
+	HelpPredictor *p;
+	HelpPredictorView v;
+	char	   *result;
+} TextOutput;
+
+/* Fill root with the text form of out->p and print it into out->result. */
+static void
+write_text(json_object *root, void *arg)
+{
+	TextOutput *out = arg;
+	HelpPredictor *p = out->p;
+	json_object *meta;
+
+	json_object_object_add(root, "format", json_object_new_string(TEXT_FORMAT_NAME));
+	json_object_object_add(root, "version", json_object_new_int(p->version));
+	json_object_object_add(root, "space",
+						   json_object_new_string(help_space_name((HelpSpace) p->space)));
+	json_object_object_add(root, "kind",
+						   json_object_new_string(help_net_kind_name((HelpNetKind) p->kind)));
+	json_object_object_add(root, "width", json_object_new_int(p->width));
+	json_object_object_add(root, "z_scale", help_json_float(p->z_scale));
+	/* provenance was validated as a JSON object on the way in */
+	meta = json_tokener_parse(out->v.meta);
+	json_object_object_add(root, "provenance", meta ? meta : json_object_new_object());
+	json_object_object_add(root, "adapted",
+						   (p->flags & HELP_FLAG_ADAPTED) ? write_adapted(p, &out->v) : NULL);
+	help_write_tensor_groups(root, &out->v);
+	out->result = help_json_text(root);
+}
+
 /* Text output: one JSON object. */
 Datum
 help_predictor_out(PG_FUNCTION_ARGS)
 {
-	HelpPredictor *p = PG_GETARG_HELP_PREDICTOR_P(0);
-	HelpPredictorView v;
-	json_object *volatile root = NULL;
-	char	   *result = NULL;
+	TextOutput	out;
 
-	help_predictor_view(p, &v);
-	PG_TRY();
-	{
-		json_object *meta;
-
-		root = json_object_new_object();
-		json_object_object_add(root, "format", json_object_new_string(TEXT_FORMAT_NAME));
-		json_object_object_add(root, "version", json_object_new_int(p->version));
-		json_object_object_add(root, "space",
-							   json_object_new_string(help_space_name((HelpSpace) p->space)));
-		json_object_object_add(root, "kind",
-							   json_object_new_string(help_net_kind_name((HelpNetKind) p->kind)));
-		json_object_object_add(root, "width", json_object_new_int(p->width));
-		json_object_object_add(root, "z_scale", help_json_float(p->z_scale));
-		meta = json_tokener_parse(v.meta);
-		json_object_object_add(root, "provenance", meta ? meta : json_object_new_object());
-		json_object_object_add(root, "adapted",
-							   (p->flags & HELP_FLAG_ADAPTED) ? write_adapted(p, &v) : NULL);
-		help_write_tensor_groups(root, &v);
-		result = help_json_text(root);
-	}
-	PG_FINALLY();
-	{
-		if (root)
-			json_object_put(root);
-	}
-	PG_END_TRY();
-	PG_RETURN_CSTRING(result);
-}
-
-/* Binary output: header fields, then floats, latencies and provenance. */
-Datum
-help_predictor_send(PG_FUNCTION_ARGS)
-{
-	HelpPredictor *p = PG_GETARG_HELP_PREDICTOR_P(0);
-	HelpPredictorView v;
-	StringInfoData buf;
-	Size		nfloats = help_predictor_float_count(p);
-
-	help_predictor_view(p, &v);
-	pq_begintypsend(&buf);
-	pq_sendint16(&buf, p->version);
-	pq_sendint16(&buf, p->flags);
-	pq_sendbyte(&buf, p->space);
-	pq_sendbyte(&buf, p->kind);
-	pq_sendint16(&buf, p->width);
-	pq_sendint16(&buf, p->in_dim);
-	pq_sendint16(&buf, p->hw_dim);
-	pq_sendint32(&buf, p->n_params);
-	pq_sendint32(&buf, p->n_infer);
-	pq_sendint16(&buf, p->steps);
-	pq_sendint16(&buf, p->mc_samples);
-	pq_sendint32(&buf, p->n_support);
-	pq_sendint64(&buf, p->seed);
-	pq_sendfloat4(&buf, p->z_scale);
-	pq_sendint32(&buf, p->meta_len);
-	pq_sendint64(&buf, p->fingerprint);
-	pq_sendfloat8(&buf, p->range_lo);
-	pq_sendfloat8(&buf, p->range_hi);
-	for (Size i = 0; i < nfloats; i++)
-		pq_sendfloat4(&buf, p->data[i]);
-	if (p->flags & HELP_FLAG_ADAPTED)
-		for (uint32 i = 0; i < p->n_support; i++)
-			pq_sendfloat8(&buf, help_predictor_support_ms(&v, i));
-	pq_sendbytes(&buf, v.meta, p->meta_len);
-	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
-}
-
-#define RECV_CORRUPT(...) \
-	ereport(ERROR, \
-			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION), \
-			 errmsg("invalid binary help_predictor"), \
-			 errdetail(__VA_ARGS__)))
-
-/* Binary input: read what help_predictor_send wrote and validate it all. */
-Datum
-help_predictor_recv(PG_FUNCTION_ARGS)
-{
-	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
-	uint16		version = (uint16) pq_getmsgint(buf, 2);
-	uint16		flags = (uint16) pq_getmsgint(buf, 2);
-	uint8		space = (uint8) pq_getmsgbyte(buf);
-	uint8		kind = (uint8) pq_getmsgbyte(buf);
-	uint16		width = (uint16) pq_getmsgint(buf, 2);
-	uint16		in_dim = (uint16) pq_getmsgint(buf, 2);
-	uint16		hw_dim = (uint16) pq_getmsgint(buf, 2);
-	uint32		n_params = (uint32) pq_getmsgint(buf, 4);
-	uint32		n_infer = (uint32) pq_getmsgint(buf, 4);
-	uint16		steps = (uint16) pq_getmsgint(buf, 2);
-	uint16		mc_samples = (uint16) pq_getmsgint(buf, 2);
-	uint32		n_support = (uint32) pq_getmsgint(buf, 4);
-	uint64		seed = (uint64) pq_getmsgint64(buf);
-	float4		z_scale = pq_getmsgfloat4(buf);
-	uint32		meta_len = (uint32) pq_getmsgint(buf, 4);
-	uint64		fingerprint = (uint64) pq_getmsgint64(buf);
-	float8		range_lo = pq_getmsgfloat8(buf);
-	float8		range_hi = pq_getmsgfloat8(buf);
-	bool		adapted = (flags & HELP_FLAG_ADAPTED) != 0;
-	HelpPredictor *p;
-	HelpPredictorView v;
-	Size		nfloats;
-
-	/* bound everything that sizes an allocation before allocating */
-	if (version != HELP_PREDICTOR_VERSION)
-		RECV_CORRUPT("format version %u is not supported (expected %d)", version,
-					 HELP_PREDICTOR_VERSION);
-	if (space >= HELP_N_SPACES)
-		RECV_CORRUPT("unknown search space code %u", space);
-	if (width < 1 || width > HELP_MAX_WIDTH)
-		RECV_CORRUPT("layer size %u is outside 1..%d", width, HELP_MAX_WIDTH);
-	if (n_support > HELP_MAX_SUPPORT || (adapted && n_support < 2))
-		RECV_CORRUPT("support size %u is invalid", n_support);
-	if (meta_len < 1 || meta_len > (uint32) (buf->len - buf->cursor))
-		RECV_CORRUPT("provenance length %u exceeds the data sent", meta_len);
-
-	p = help_predictor_alloc((HelpSpace) space, width, adapted, adapted ? (int) n_support : 0,
-							 meta_len);
-	p->flags = flags;
-	p->kind = kind;
-	p->in_dim = in_dim;
-	p->hw_dim = hw_dim;
-	p->n_params = n_params;
-	p->n_infer = n_infer;
-	p->steps = steps;
-	p->mc_samples = mc_samples;
-	p->n_support = n_support;
-	p->seed = seed;
-	p->z_scale = z_scale;
-	p->fingerprint = fingerprint;
-	p->range_lo = range_lo;
-	p->range_hi = range_hi;
-	help_predictor_view(p, &v);
-	if (n_params != v.layout.n_params || n_infer != v.layout.n_infer || hw_dim != v.layout.hw_dim)
-		RECV_CORRUPT("layer sizes do not match a %s predictor of width %u",
-					 help_space_name((HelpSpace) space), width);
-	nfloats = help_predictor_float_count(p);
-	for (Size i = 0; i < nfloats; i++)
-		p->data[i] = pq_getmsgfloat4(buf);
-	if (adapted)
-		for (uint32 i = 0; i < n_support; i++)
-			help_predictor_set_support_ms(&v, i, pq_getmsgfloat8(buf));
-	pq_copymsgbytes(buf, v.meta, meta_len);
-	pq_getmsgend(buf);
-	help_predictor_validate(p, VARSIZE(p));
-	PG_RETURN_HELP_PREDICTOR_P(p);
+	out.p = PG_GETARG_HELP_PREDICTOR_P(0);
+	out.result = NULL;
+	help_predictor_view(out.p, &out.v);
+	help_json_run_owned(json_object_new_object(), write_text, &out);
+	PG_RETURN_CSTRING(out.result);
 }

@@ -1,9 +1,9 @@
 /*
- * agg_options.c
+ * aggregate_options.c
  *	  The options argument (jsonb) of the help_adapt and help_meta_train
  *	  aggregates: read as text once, and the same on every row.
  */
-#include "help.h"
+#include "aggregate_options.h"
 
 #include "utils/jsonb.h"
 

@@ -1,6 +1,7 @@
 /*
- * predict.c
- *	  help_predict_latency and help_predict_latency_stddev.
+ * predict_cache.c
+ *	  The adapted state of the predictor a prediction function is called
+ *	  with, kept in fn_extra.
  *
  * The adapted state of a predictor (10 adapted parameter vectors) costs
  * about as much as scoring a few hundred architectures, so it is built
@@ -8,18 +9,10 @@
  * fingerprint (and, for values stored out of line, by their TOAST pointer,
  * so a cache hit costs no detoasting at all).
  */
-#include "help.h"
+#include "predict_cache.h"
 
-#include "access/detoast.h"
-#include "adapt.h"
-#include "encode.h"
-#include "utils/builtins.h"
+#include "adapted_cache.h"
 #include "utils/memutils.h"
-
-PG_FUNCTION_INFO_V1(help_predict_latency);
-PG_FUNCTION_INFO_V1(help_predict_latency_stddev);
-PG_FUNCTION_INFO_V1(help_predict_latency_text);
-PG_FUNCTION_INFO_V1(help_predict_latency_stddev_text);
 
 /* Does the cache hold the predictor in datum? */
 static bool
@@ -76,7 +69,7 @@ help_predict_cache(FmgrInfo *flinfo, Datum datum, int max_batch)
 				 errmsg("help_predictor is not adapted to a device"),
 				 errhint("Adapt it first: SELECT help_adapt(predictor, hw_embedding, arch, latency_ms) over the device's measurements.")));
 	help_predictor_view(c->predictor, &c->view);
-	c->adapted = help_adapt_view(&c->view, c->predictor, max_batch, &err);
+	c->adapted = help_adapted_state_for(&c->view, c->predictor, max_batch, &err);
 	if (c->adapted == NULL)
 		help_report(&err);
 	c->draws = palloc(sizeof(float) * c->adapted->n_draws);
@@ -87,61 +80,4 @@ help_predict_cache(FmgrInfo *flinfo, Datum datum, int max_batch)
 	c->valid = true;
 	MemoryContextSwitchTo(old);
 	return c;
-}
-
-/* Predict one architecture; returns mean or standard deviation in ms. */
-static double
-predict_one(HelpPredictCache *c, const float *x, int n, bool want_stddev)
-{
-	HelpError	err;
-	double		mean,
-				sd;
-
-	if (help_check_encoding(c->view.layout.space, x, n, &err) != HELP_OK)
-		help_report(&err);
-	help_adapted_predict_ms(c->adapted, x, 1, c->draws, &mean, &sd);
-	return want_stddev ? sd : mean;
-}
-
-/* Shared body of the four SQL functions. */
-static Datum
-predict_common(FunctionCallInfo fcinfo, bool from_text, bool want_stddev)
-{
-	HelpPredictCache *c = help_predict_cache(fcinfo->flinfo, PG_GETARG_DATUM(0), 1);
-	float	   *x;
-	int			n;
-
-	if (from_text)
-		x = help_encode_text(c->view.layout.space, text_to_cstring(PG_GETARG_TEXT_PP(1)), &n);
-	else
-		x = help_float4_array(PG_GETARG_ARRAYTYPE_P(1), &n, "architecture encoding");
-	PG_RETURN_FLOAT8(predict_one(c, x, n, want_stddev));
-}
-
-/* help_predict_latency(predictor, arch real[]) RETURNS float8 */
-Datum
-help_predict_latency(PG_FUNCTION_ARGS)
-{
-	return predict_common(fcinfo, false, false);
-}
-
-/* help_predict_latency_stddev(predictor, arch real[]) RETURNS float8 */
-Datum
-help_predict_latency_stddev(PG_FUNCTION_ARGS)
-{
-	return predict_common(fcinfo, false, true);
-}
-
-/* help_predict_latency(predictor, arch text) RETURNS float8 */
-Datum
-help_predict_latency_text(PG_FUNCTION_ARGS)
-{
-	return predict_common(fcinfo, true, false);
-}
-
-/* help_predict_latency_stddev(predictor, arch text) RETURNS float8 */
-Datum
-help_predict_latency_stddev_text(PG_FUNCTION_ARGS)
-{
-	return predict_common(fcinfo, true, true);
 }

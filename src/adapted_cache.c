@@ -1,5 +1,5 @@
 /*
- * adapted.c
+ * adapted_cache.c
  *	  Rebuilding the adapted state (one parameter vector per draw and the
  *	  millisecond map) from what an adapted help_predictor stores, with a
  *	  small per-backend cache.
@@ -11,7 +11,7 @@
  * keyed by the predictor's full contents (compared byte for byte), in
  * TopMemoryContext, within HELP_ADAPTED_CACHE_BYTES.
  */
-#include "help.h"
+#include "adapted_cache.h"
 
 #include "adapt.h"
 #include "utils/memutils.h"
@@ -113,7 +113,7 @@ cache_insert(HelpPredictor *p, const HelpAdapted *ad)
  * cannot define the millisecond map.
  */
 HelpAdapted *
-help_adapt_view(HelpPredictorView *view, HelpPredictor *p, int max_batch, HelpError *err)
+help_adapted_state_for(HelpPredictorView *view, HelpPredictor *p, int max_batch, HelpError *err)
 {
 	HelpAdaptSpec spec;
 	AdaptedCacheEntry *hit = cache_lookup(p);

@@ -1,5 +1,5 @@
 /*
- * predict_batch.c
+ * predict_window.c
  *	  help_predict_batch and help_predict_batch_stddev: window functions that
  *	  score a whole partition in batches.
  *
@@ -12,7 +12,9 @@
  * through in bounded memory.  Each row's value depends only on its own
  * arguments; the frame is ignored.
  */
-#include "help.h"
+#include "predict_cache.h"
+#include "arrays.h"
+#include "encode_sql.h"
 
 #include "adapt.h"
 #include "catalog/pg_type.h"

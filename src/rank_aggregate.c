@@ -1,5 +1,5 @@
 /*
- * rank_agg.c
+ * rank_aggregate.c
  *	  help_spearman and help_kendall aggregates over (x, y) pairs, with
  *	  combine, serialize and deserialize functions for parallel plans.
  *	  Rows with a NULL in x or y are skipped, as corr() does.

@@ -1,5 +1,5 @@
 /*
- * meta_train_agg.c
+ * meta_train_aggregate.c
  *	  The help_meta_train aggregate: meta-train a predictor (HELP-METHOD.md
  *	  sections 1 and 6) from the measurements of many devices.
  *
@@ -11,7 +11,10 @@
  * (section 7 on every validation device), reports a NOTICE and keeps the
  * best weights by mean Spearman.
  */
-#include "help.h"
+#include "predictor.h"
+#include "aggregate_options.h"
+#include "arrays.h"
+#include "options.h"
 
 #include <math.h>
 
@@ -252,22 +255,30 @@ help_meta_train_transfn(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(st);
 }
 
-/* Sorting rows by device name, then arch_idx. */
-static const TrainState *sort_state;
-static const char **sort_names;	/* by device id */
-
-static int
-cmp_rows(const void *a, const void *b)
+/* What cmp_rows sorts by: the rows, and each device id's name. */
+typedef struct RowOrder
 {
+	const TrainState *st;
+	const char **names;			/* by device id */
+} RowOrder;
+
+/*
+ * Rows by device name, then arch_idx.  Rows that compare equal are
+ * duplicates, which the caller rejects, so the order of ties never
+ * matters.
+ */
+static int
+cmp_rows(const void *a, const void *b, void *arg)
+{
+	const RowOrder *ro = arg;
+	const TrainState *st = ro->st;
 	int			i = *(const int *) a,
 				j = *(const int *) b;
-	int			c = strcmp(sort_names[sort_state->row_device[i]],
-						   sort_names[sort_state->row_device[j]]);
+	int			c = strcmp(ro->names[st->row_device[i]], ro->names[st->row_device[j]]);
 
 	if (c != 0)
 		return c;
-	return (sort_state->row_arch[i] > sort_state->row_arch[j]) -
-		(sort_state->row_arch[i] < sort_state->row_arch[j]);
+	return (st->row_arch[i] > st->row_arch[j]) - (st->row_arch[i] < st->row_arch[j]);
 }
 
 /* The encoding of arch_idx. */
@@ -573,6 +584,7 @@ help_meta_train_finalfn(PG_FUNCTION_ARGS)
 	char	   *meta;
 	HASH_SEQ_STATUS seq;
 	DeviceEntry *de;
+	RowOrder	row_order;
 
 	if (!AggCheckCallContext(fcinfo, NULL))
 		elog(ERROR, "help_meta_train_finalfn called in non-aggregate context");
@@ -590,9 +602,9 @@ help_meta_train_finalfn(PG_FUNCTION_ARGS)
 	order = palloc(sizeof(int) * st->n_rows);
 	for (int r = 0; r < st->n_rows; r++)
 		order[r] = r;
-	sort_state = st;
-	sort_names = names;
-	qsort(order, st->n_rows, sizeof(int), cmp_rows);
+	row_order.st = st;
+	row_order.names = names;
+	qsort_arg(order, st->n_rows, sizeof(int), cmp_rows, &row_order);
 
 	devices = palloc0(sizeof(DeviceRows) * st->n_devices);
 	for (int r = 0, d = -1; r < st->n_rows; r++)

@@ -39,7 +39,7 @@ typedef struct AdaptState
 
 /* Check and copy a hardware embedding argument. */
 static void
-read_hw_embedding(ArrayType *arr, float *hw)
+ReadHwEmbedding(ArrayType *arr, float *hw)
 {
 	int			n;
 	float	   *v = help_float4_array(arr, &n, "hardware embedding");
@@ -59,7 +59,7 @@ read_hw_embedding(ArrayType *arr, float *hw)
 
 /* First row: copy the predictor and options into the aggregate context. */
 static AdaptState *
-adapt_state_new(FunctionCallInfo fcinfo, MemoryContext aggcxt)
+AdaptStateNew(FunctionCallInfo fcinfo, MemoryContext aggcxt)
 {
 	MemoryContext old = MemoryContextSwitchTo(aggcxt);
 	AdaptState *st = palloc0(sizeof(AdaptState));
@@ -71,14 +71,14 @@ adapt_state_new(FunctionCallInfo fcinfo, MemoryContext aggcxt)
 	st->capacity = 16;
 	st->x = palloc(sizeof(float) * st->enc_dim * st->capacity);
 	st->ms = palloc(sizeof(double) * st->capacity);
-	read_hw_embedding(PG_GETARG_ARRAYTYPE_P(2), st->hw);
+	ReadHwEmbedding(PG_GETARG_ARRAYTYPE_P(2), st->hw);
 	MemoryContextSwitchTo(old);
 	return st;
 }
 
 /* Later rows must name the same predictor, embedding and options. */
 static void
-check_same_group(FunctionCallInfo fcinfo, AdaptState *st)
+CheckSameGroup(FunctionCallInfo fcinfo, AdaptState *st)
 {
 	HelpPredictor *hdr = (HelpPredictor *)
 		PG_DETOAST_DATUM_SLICE(PG_GETARG_DATUM(1), 0, HELP_PREDICTOR_HDRSZ);
@@ -89,7 +89,7 @@ check_same_group(FunctionCallInfo fcinfo, AdaptState *st)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("help_adapt got different predictors within one group"),
 				 errhint("Adapt one predictor per device: GROUP BY the device.")));
-	read_hw_embedding(PG_GETARG_ARRAYTYPE_P(2), hw);
+	ReadHwEmbedding(PG_GETARG_ARRAYTYPE_P(2), hw);
 	if (memcmp(hw, st->hw, sizeof(hw)) != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -123,11 +123,11 @@ help_adapt_transfn(PG_FUNCTION_ARGS)
 				 errmsg("help_adapt latency must not be NULL")));
 
 	if (PG_ARGISNULL(0))
-		st = adapt_state_new(fcinfo, aggcxt);
+		st = AdaptStateNew(fcinfo, aggcxt);
 	else
 	{
 		st = (AdaptState *) PG_GETARG_POINTER(0);
-		check_same_group(fcinfo, st);
+		CheckSameGroup(fcinfo, st);
 	}
 
 	x = help_float4_array(PG_GETARG_ARRAYTYPE_P(3), &n, "architecture encoding");
@@ -160,7 +160,7 @@ help_adapt_transfn(PG_FUNCTION_ARGS)
  * same whatever the sort algorithm.
  */
 static int
-cmp_support(const void *a, const void *b, void *arg)
+CompareSupport(const void *a, const void *b, void *arg)
 {
 	int			i = *(const int *) a,
 				j = *(const int *) b;
@@ -174,7 +174,7 @@ cmp_support(const void *a, const void *b, void *arg)
 
 /* Provenance of an adapted predictor. */
 static char *
-adapted_provenance(HelpPredictor *base, const HelpAdaptSpec *spec, int n)
+AdaptedProvenance(HelpPredictor *base, const HelpAdaptSpec *spec, int n)
 {
 	HelpPredictorView v;
 	StringInfoData s;
@@ -216,7 +216,7 @@ help_adapt_finalfn(PG_FUNCTION_ARGS)
 	spec.z_scale = st->base->z_scale;
 
 	p = help_predictor_copy_with(st->base, true, st->n,
-								 adapted_provenance(st->base, &spec, st->n));
+								 AdaptedProvenance(st->base, &spec, st->n));
 	help_predictor_view(p, &v);
 	p->steps = (uint16) spec.steps;
 	p->mc_samples = (uint16) spec.mc_samples;
@@ -228,7 +228,7 @@ help_adapt_finalfn(PG_FUNCTION_ARGS)
 	order = palloc(sizeof(int) * st->n);
 	for (int i = 0; i < st->n; i++)
 		order[i] = i;
-	qsort_arg(order, st->n, sizeof(int), cmp_support, st);
+	qsort_arg(order, st->n, sizeof(int), CompareSupport, st);
 	for (int i = 0; i < st->n; i++)
 	{
 		memcpy(v.support_x + (Size) i * st->enc_dim, st->x + (Size) order[i] * st->enc_dim,

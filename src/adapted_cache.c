@@ -34,7 +34,7 @@ static uint64 cache_clock;
 
 /* The cached adapted state of p, or NULL. */
 static AdaptedCacheEntry *
-cache_lookup(HelpPredictor *p)
+CacheLookup(HelpPredictor *p)
 {
 	for (int i = 0; i < HELP_ADAPTED_CACHE_ENTRIES; i++)
 	{
@@ -53,7 +53,7 @@ cache_lookup(HelpPredictor *p)
 
 /* Empty an entry. */
 static void
-cache_evict(AdaptedCacheEntry *e)
+CacheEvict(AdaptedCacheEntry *e)
 {
 	if (e->cxt != NULL)
 		MemoryContextDelete(e->cxt);
@@ -62,7 +62,7 @@ cache_evict(AdaptedCacheEntry *e)
 
 /* Keep a copy of ad for p, evicting the least recently used entries. */
 static void
-cache_insert(HelpPredictor *p, const HelpAdapted *ad)
+CacheInsert(HelpPredictor *p, const HelpAdapted *ad)
 {
 	Size		bytes = VARSIZE(p) +
 		sizeof(float) * ad->layout->n_params * (Size) ad->n_draws;
@@ -89,7 +89,7 @@ cache_insert(HelpPredictor *p, const HelpAdapted *ad)
 		if (slot != NULL && total + bytes <= HELP_ADAPTED_CACHE_BYTES)
 			break;
 		total -= lru->bytes;
-		cache_evict(lru);
+		CacheEvict(lru);
 	}
 
 	slot->cxt = AllocSetContextCreate(TopMemoryContext, "help adapted cache entry",
@@ -116,7 +116,7 @@ HelpAdapted *
 help_adapted_state_for(HelpPredictorView *view, HelpPredictor *p, int max_batch, HelpError *err)
 {
 	HelpAdaptSpec spec;
-	AdaptedCacheEntry *hit = cache_lookup(p);
+	AdaptedCacheEntry *hit = CacheLookup(p);
 	double	   *ms;
 	HelpAdapted *ad;
 
@@ -138,7 +138,7 @@ help_adapted_state_for(HelpPredictorView *view, HelpPredictor *p, int max_batch,
 	pfree(ms);
 	if (ad != NULL)
 	{
-		cache_insert(p, ad);
+		CacheInsert(p, ad);
 		help_adapted_reserve(ad, max_batch);
 	}
 	return ad;

@@ -13,7 +13,7 @@
 
 /* Elements of a one-dimensional array without NULLs; 0 for an empty array. */
 static int
-checked_length(ArrayType *arr, Oid elemtype, const char *what)
+CheckedLength(ArrayType *arr, Oid elemtype, const char *what)
 {
 	if (ARR_ELEMTYPE(arr) != elemtype)
 		elog(ERROR, "%s: unexpected array element type %u", what, ARR_ELEMTYPE(arr));
@@ -35,7 +35,7 @@ checked_length(ArrayType *arr, Oid elemtype, const char *what)
 float *
 help_float4_array(ArrayType *arr, int *n, const char *what)
 {
-	int			len = checked_length(arr, FLOAT4OID, what);
+	int			len = CheckedLength(arr, FLOAT4OID, what);
 	float	   *out = palloc(sizeof(float) * (len > 0 ? len : 1));
 
 	memcpy(out, ARR_DATA_PTR(arr), sizeof(float) * len);
@@ -53,7 +53,7 @@ help_float4_array(ArrayType *arr, int *n, const char *what)
 double *
 help_float8_array(ArrayType *arr, int *n, const char *what)
 {
-	int			len = checked_length(arr, FLOAT8OID, what);
+	int			len = CheckedLength(arr, FLOAT8OID, what);
 	double	   *out = palloc(sizeof(double) * (len > 0 ? len : 1));
 
 	memcpy(out, ARR_DATA_PTR(arr), sizeof(double) * len);

@@ -13,7 +13,7 @@ PG_FUNCTION_INFO_V1(help_predictor_from_checkpoint);
 
 /* Provenance of an imported checkpoint, as JSON text. */
 static char *
-checkpoint_provenance(json_object *root)
+CheckpointProvenance(json_object *root)
 {
 	json_object *meta = json_object_new_object();
 	json_object *val;
@@ -34,7 +34,7 @@ checkpoint_provenance(json_object *root)
  * *(HelpPredictor **) result.
  */
 static void
-predictor_from_checkpoint(json_object *root, void *result)
+PredictorFromCheckpoint(json_object *root, void *result)
 {
 	static const char *const keys[] = {
 		"format", "search_space", "episode", "model", "inference_network", "task_lr", NULL
@@ -52,7 +52,7 @@ predictor_from_checkpoint(json_object *root, void *result)
 														 json_type_string, what));
 	space = help_lookup_space(space_name, what);
 	width = help_infer_width(root, what);
-	meta = checkpoint_provenance(root);
+	meta = CheckpointProvenance(root);
 	p = help_predictor_alloc(space, width, false, 0, strlen(meta) + 1);
 	help_predictor_view(p, &v);
 	memcpy(v.meta, meta, strlen(meta) + 1);
@@ -70,6 +70,6 @@ help_predictor_from_checkpoint(PG_FUNCTION_ARGS)
 	char	   *text = JsonbToCString(NULL, &jb->root, VARSIZE(jb));
 	HelpPredictor *p = NULL;
 
-	help_json_run_parsed(text, "checkpoint", predictor_from_checkpoint, &p);
+	help_json_run_parsed(text, "checkpoint", PredictorFromCheckpoint, &p);
 	PG_RETURN_HELP_PREDICTOR_P(p);
 }

@@ -18,7 +18,7 @@ PG_FUNCTION_INFO_V1(help_embed_device_finalfn);
 
 /* Check one reference latency. */
 static void
-check_latency(double ms, int position)
+CheckLatency(double ms, int position)
 {
 	if (!isfinite(ms) || ms <= 0.0)
 		ereport(ERROR,
@@ -29,7 +29,7 @@ check_latency(double ms, int position)
 
 /* Min-max scale the 10 reference latencies to [0, 1] as a real[]. */
 static ArrayType *
-embedding_array(const double *ms)
+EmbeddingArray(const double *ms)
 {
 	float		emb[HELP_HW_DIM];
 	double		lo = ms[0],
@@ -37,7 +37,7 @@ embedding_array(const double *ms)
 
 	for (int i = 0; i < HELP_HW_DIM; i++)
 	{
-		check_latency(ms[i], i + 1);
+		CheckLatency(ms[i], i + 1);
 		lo = Min(lo, ms[i]);
 		hi = Max(hi, ms[i]);
 	}
@@ -62,7 +62,7 @@ help_embed_device_array(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
 				 errmsg("expected %d reference latencies, got %d", HELP_HW_DIM, n)));
-	PG_RETURN_ARRAYTYPE_P(embedding_array(ms));
+	PG_RETURN_ARRAYTYPE_P(EmbeddingArray(ms));
 }
 
 /* Aggregate state: latency by position, and which positions were seen. */
@@ -99,7 +99,7 @@ help_embed_device_transfn(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_CARDINALITY_VIOLATION),
 				 errmsg("reference position %d appears more than once", pos)));
-	check_latency(ms, pos);
+	CheckLatency(ms, pos);
 	st->ms[pos - 1] = ms;
 	st->seen[pos - 1] = true;
 	PG_RETURN_POINTER(st);
@@ -122,5 +122,5 @@ help_embed_device_finalfn(PG_FUNCTION_ARGS)
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("reference position %d is missing: the embedding needs all %d reference latencies",
 							i + 1, HELP_HW_DIM)));
-	PG_RETURN_ARRAYTYPE_P(embedding_array(st->ms));
+	PG_RETURN_ARRAYTYPE_P(EmbeddingArray(st->ms));
 }

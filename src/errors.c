@@ -39,13 +39,13 @@ help_report(const HelpError *err)
 
 /* palloc-backed allocator for the core: CurrentMemoryContext owns it all. */
 static void *
-core_palloc(size_t size)
+CorePalloc(size_t size)
 {
 	return palloc_extended(size, MCXT_ALLOC_HUGE);
 }
 
 static void
-core_pfree(void *ptr)
+CorePfree(void *ptr)
 {
 	pfree(ptr);
 }
@@ -53,5 +53,5 @@ core_pfree(void *ptr)
 void
 help_install_allocator(void)
 {
-	help_set_allocator(core_palloc, core_pfree);
+	help_set_allocator(CorePalloc, CorePfree);
 }

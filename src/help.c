@@ -17,7 +17,7 @@ static int	help_blas_threads = 1;
 static char *help_blas_kernel_name;
 
 static void
-assign_blas_threads(int newval, void *extra)
+AssignBlasThreads(int newval, void *extra)
 {
 	help_blas_set_threads(newval);
 }
@@ -44,7 +44,7 @@ _PG_init(void)
 							&help_blas_threads,
 							1, 1, 64,
 							PGC_USERSET, 0,
-							NULL, assign_blas_threads, NULL);
+							NULL, AssignBlasThreads, NULL);
 	DefineCustomStringVariable("help.blas_kernel",
 							   "The OpenBLAS kernel this backend runs (read only).",
 							   "Chosen by instruction set unless OPENBLAS_CORETYPE is set in the server's environment.",

@@ -53,7 +53,7 @@ help_json_run_parsed(const char *text, const char *what, HelpJsonFn fn, void *ar
 
 /* help_json_canonical's work: the text of the parsed tree, into *(char **) arg. */
 static void
-canonical_text(json_object *root, void *arg)
+CanonicalText(json_object *root, void *arg)
 {
 	*(char **) arg = help_json_text(root);
 }
@@ -67,7 +67,7 @@ help_json_canonical(const char *text)
 {
 	char	   *result = NULL;
 
-	help_json_run_parsed(text, "provenance", canonical_text, &result);
+	help_json_run_parsed(text, "provenance", CanonicalText, &result);
 	return result;
 }
 
@@ -212,7 +212,7 @@ help_json_numbers(json_object *arr, size_t n, float *f4, double *f8, const char 
 
 /* Shortest "%.*g" text of f that reads back as the same float. */
 static void
-format_float(float f, char *buf, size_t size)
+FormatFloat(float f, char *buf, size_t size)
 {
 	for (int prec = 6; prec <= 9; prec++)
 	{
@@ -228,7 +228,7 @@ help_json_float(float f)
 {
 	char		buf[32];
 
-	format_float(f, buf, sizeof(buf));
+	FormatFloat(f, buf, sizeof(buf));
 	return json_object_new_double_s((double) f, buf);
 }
 

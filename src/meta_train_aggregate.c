@@ -113,7 +113,7 @@ typedef struct TrainRun
 
 /* First row: parse the options and set up the collections. */
 static TrainState *
-train_state_new(FunctionCallInfo fcinfo, MemoryContext aggcxt)
+TrainStateNew(FunctionCallInfo fcinfo, MemoryContext aggcxt)
 {
 	MemoryContext old = MemoryContextSwitchTo(aggcxt);
 	TrainState *st = palloc0(sizeof(TrainState));
@@ -147,7 +147,7 @@ train_state_new(FunctionCallInfo fcinfo, MemoryContext aggcxt)
 
 /* The id of a device name, adding it when new. */
 static int
-device_id(TrainState *st, const char *name)
+DeviceId(TrainState *st, const char *name)
 {
 	DeviceEntry *e;
 	bool		found;
@@ -168,7 +168,7 @@ device_id(TrainState *st, const char *name)
 
 /* Record the encoding of arch_idx, or check it against the one recorded. */
 static void
-record_encoding(TrainState *st, int arch_idx, const float *x)
+RecordEncoding(TrainState *st, int arch_idx, const float *x)
 {
 	ArchEntry  *e;
 	bool		found;
@@ -216,7 +216,7 @@ help_meta_train_transfn(PG_FUNCTION_ARGS)
 					 errmsg("help_meta_train %s must not be NULL",
 							i == 1 ? "device" : i == 2 ? "arch_idx" : i == 3 ? "architecture" : "latency")));
 	if (PG_ARGISNULL(0))
-		st = train_state_new(fcinfo, aggcxt);
+		st = TrainStateNew(fcinfo, aggcxt);
 	else
 	{
 		st = (TrainState *) PG_GETARG_POINTER(0);
@@ -246,16 +246,16 @@ help_meta_train_transfn(PG_FUNCTION_ARGS)
 		st->row_arch = repalloc_huge(st->row_arch, sizeof(int) * st->row_capacity);
 		st->row_ms = repalloc_huge(st->row_ms, sizeof(double) * st->row_capacity);
 	}
-	st->row_device[st->n_rows] = device_id(st, text_to_cstring(PG_GETARG_TEXT_PP(1)));
+	st->row_device[st->n_rows] = DeviceId(st, text_to_cstring(PG_GETARG_TEXT_PP(1)));
 	st->row_arch[st->n_rows] = arch_idx;
 	st->row_ms[st->n_rows] = ms;
 	st->n_rows++;
-	record_encoding(st, arch_idx, x);
+	RecordEncoding(st, arch_idx, x);
 	MemoryContextSwitchTo(old);
 	PG_RETURN_POINTER(st);
 }
 
-/* What cmp_rows sorts by: the rows, and each device id's name. */
+/* What CompareRows sorts by: the rows, and each device id's name. */
 typedef struct RowOrder
 {
 	const TrainState *st;
@@ -268,7 +268,7 @@ typedef struct RowOrder
  * matters.
  */
 static int
-cmp_rows(const void *a, const void *b, void *arg)
+CompareRows(const void *a, const void *b, void *arg)
 {
 	const RowOrder *ro = arg;
 	const TrainState *st = ro->st;
@@ -283,7 +283,7 @@ cmp_rows(const void *a, const void *b, void *arg)
 
 /* The encoding of arch_idx. */
 static const float *
-encoding_of(const TrainState *st, int arch_idx)
+EncodingOf(const TrainState *st, int arch_idx)
 {
 	ArchEntry  *e = hash_search(st->archs, &arch_idx, HASH_FIND, NULL);
 
@@ -296,8 +296,8 @@ encoding_of(const TrainState *st, int arch_idx)
  * their count, and arch_idx and ms of the kept ones in *idx and *ms.
  */
 static int
-trimmed_pool(const TrainState *st, const int *order, const DeviceRows *d, int lo, int hi,
-			 int **idx, double **ms)
+TrimmedPool(const TrainState *st, const int *order, const DeviceRows *d, int lo, int hi,
+			int **idx, double **ms)
 {
 	int		   *a = palloc(sizeof(int) * Max(d->n, 1));
 	double	   *t = palloc(sizeof(double) * Max(d->n, 1));
@@ -329,7 +329,7 @@ trimmed_pool(const TrainState *st, const int *order, const DeviceRows *d, int lo
 
 /* The device's hardware embedding from its reference measurements. */
 static void
-device_embedding(const TrainState *st, const int *order, DeviceRows *d)
+DeviceEmbedding(const TrainState *st, const int *order, DeviceRows *d)
 {
 	double		ref_ms[HELP_HW_DIM];
 	HelpError	err;
@@ -355,12 +355,12 @@ device_embedding(const TrainState *st, const int *order, DeviceRows *d)
 
 /* A meta-train device: its trimmed meta-train pool, normalized (section 1). */
 static void
-prepare_train_device(const TrainState *st, const int *order, const DeviceRows *d,
-					 HelpTrainDevice *out)
+PrepareTrainDevice(const TrainState *st, const int *order, const DeviceRows *d,
+				   HelpTrainDevice *out)
 {
 	int		   *idx;
 	double	   *ms;
-	int			n = trimmed_pool(st, order, d, 0, st->opts.train_pool, &idx, &ms);
+	int			n = TrimmedPool(st, order, d, 0, st->opts.train_pool, &idx, &ms);
 	float	   *X = palloc(sizeof(float) * st->enc_dim * Max(n, 1));
 	float	   *y = palloc(sizeof(float) * Max(n, 1));
 	double		lo = n > 0 ? ms[0] : 0.0,
@@ -378,7 +378,7 @@ prepare_train_device(const TrainState *st, const int *order, const DeviceRows *d
 						d->name, n, st->opts.train_pool, st->opts.spec.support + st->opts.spec.query)));
 	for (int k = 0; k < n; k++)
 	{
-		memcpy(X + (Size) k * st->enc_dim, encoding_of(st, idx[k]), sizeof(float) * st->enc_dim);
+		memcpy(X + (Size) k * st->enc_dim, EncodingOf(st, idx[k]), sizeof(float) * st->enc_dim);
 		y[k] = (float) (0.05 + 0.9 * (ms[k] - lo) / (hi - lo));
 	}
 	memcpy(out->hw, d->hw, sizeof(out->hw));
@@ -394,17 +394,17 @@ prepare_train_device(const TrainState *st, const int *order, const DeviceRows *d
  * pool.
  */
 static void
-prepare_valid_device(const TrainState *st, const int *order, const DeviceRows *d,
-					 int ordinal, ValidDevice *v)
+PrepareValidDevice(const TrainState *st, const int *order, const DeviceRows *d,
+				   int ordinal, ValidDevice *v)
 {
 	int		   *tidx,
 			   *qidx,
 			   *pick;
 	double	   *tms,
 			   *qms;
-	int			nt = trimmed_pool(st, order, d, 0, st->opts.train_pool, &tidx, &tms);
-	int			nq = trimmed_pool(st, order, d, st->opts.train_pool,
-								  st->opts.train_pool + st->opts.query_pool, &qidx, &qms);
+	int			nt = TrimmedPool(st, order, d, 0, st->opts.train_pool, &tidx, &tms);
+	int			nq = TrimmedPool(st, order, d, st->opts.train_pool,
+								 st->opts.train_pool + st->opts.query_pool, &qidx, &qms);
 	int			sets = st->opts.valid_supports;
 	int			ns = st->opts.spec.support;
 	HelpRng		rng;
@@ -433,7 +433,7 @@ prepare_valid_device(const TrainState *st, const int *order, const DeviceRows *d
 	v->support_ms = palloc(sizeof(double) * ns * sets);
 	for (int k = 0; k < ns * sets; k++)
 	{
-		memcpy(v->support_X + (Size) k * st->enc_dim, encoding_of(st, tidx[pick[k]]),
+		memcpy(v->support_X + (Size) k * st->enc_dim, EncodingOf(st, tidx[pick[k]]),
 			   sizeof(float) * st->enc_dim);
 		v->support_ms[k] = tms[pick[k]];
 	}
@@ -441,13 +441,13 @@ prepare_valid_device(const TrainState *st, const int *order, const DeviceRows *d
 	v->query_X = palloc(sizeof(float) * st->enc_dim * nq);
 	v->query_ms = qms;
 	for (int k = 0; k < nq; k++)
-		memcpy(v->query_X + (Size) k * st->enc_dim, encoding_of(st, qidx[k]),
+		memcpy(v->query_X + (Size) k * st->enc_dim, EncodingOf(st, qidx[k]),
 			   sizeof(float) * st->enc_dim);
 }
 
 /* Interrupt hook: a cancel or statement_timeout ends training here. */
 static int
-train_interrupted(void *arg)
+TrainInterrupted(void *arg)
 {
 	CHECK_FOR_INTERRUPTS();
 	return 0;
@@ -459,8 +459,8 @@ train_interrupted(void *arg)
  * device).
  */
 static int
-train_validate(void *arg, int episode, double meta_loss, const float *theta,
-			   const float *alpha, const float *infer)
+TrainValidate(void *arg, int episode, double meta_loss, const float *theta,
+			  const float *alpha, const float *infer)
 {
 	TrainRun   *run = (TrainRun *) arg;
 	const HelpLayout *L = run->layout;
@@ -535,8 +535,8 @@ train_validate(void *arg, int episode, double meta_loss, const float *theta,
  * the same rows and seed give the same value).
  */
 static char *
-train_provenance(const TrainState *st, const DeviceRows *devices, int n_devices,
-				 const TrainRun *run, int episodes_done)
+TrainProvenance(const TrainState *st, const DeviceRows *devices, int n_devices,
+				const TrainRun *run, int episodes_done)
 {
 	StringInfoData s;
 	bool		first = true;
@@ -604,7 +604,7 @@ help_meta_train_finalfn(PG_FUNCTION_ARGS)
 		order[r] = r;
 	row_order.st = st;
 	row_order.names = names;
-	qsort_arg(order, st->n_rows, sizeof(int), cmp_rows, &row_order);
+	qsort_arg(order, st->n_rows, sizeof(int), CompareRows, &row_order);
 
 	devices = palloc0(sizeof(DeviceRows) * st->n_devices);
 	for (int r = 0, d = -1; r < st->n_rows; r++)
@@ -645,14 +645,14 @@ help_meta_train_finalfn(PG_FUNCTION_ARGS)
 	run.valid = palloc0(sizeof(ValidDevice) * Max(opts->n_valid, 1));
 	for (int d = 0; d < st->n_devices; d++)
 	{
-		device_embedding(st, order, &devices[d]);
+		DeviceEmbedding(st, order, &devices[d]);
 		if (devices[d].valid)
 		{
-			prepare_valid_device(st, order, &devices[d], run.n_valid, &run.valid[run.n_valid]);
+			PrepareValidDevice(st, order, &devices[d], run.n_valid, &run.valid[run.n_valid]);
 			run.n_valid++;
 		}
 		else
-			prepare_train_device(st, order, &devices[d], &train[n_train++]);
+			PrepareTrainDevice(st, order, &devices[d], &train[n_train++]);
 		CHECK_FOR_INTERRUPTS();
 	}
 
@@ -672,8 +672,8 @@ help_meta_train_finalfn(PG_FUNCTION_ARGS)
 	memcpy(run.best_alpha, alpha, sizeof(float) * L.n_params);
 	memcpy(run.best_infer, infer, sizeof(float) * L.n_infer);
 	run.start = GetCurrentTimestamp();
-	hooks.validate = train_validate;
-	hooks.interrupted = train_interrupted;
+	hooks.validate = TrainValidate;
+	hooks.interrupted = TrainInterrupted;
 	hooks.arg = &run;
 	if (help_meta_train_run(&L, &opts->spec, train, n_train, theta, alpha, infer, &hooks,
 							&episodes_done, &err) != HELP_OK)
@@ -684,7 +684,7 @@ help_meta_train_finalfn(PG_FUNCTION_ARGS)
 					episodes_done, (double) (GetCurrentTimestamp() - run.start) / USECS_PER_SEC,
 					(double) run.validation_us / USECS_PER_SEC, run.best_episode, run.best_mean,
 					run.memory_first, run.memory_last)));
-	meta = train_provenance(st, devices, st->n_devices, &run, episodes_done);
+	meta = TrainProvenance(st, devices, st->n_devices, &run, episodes_done);
 	p = help_predictor_alloc((HelpSpace) opts->space, L.width, false, 0, strlen(meta) + 1);
 	p->z_scale = (float) opts->spec.meta.z_scale;
 	help_predictor_view(p, &view);

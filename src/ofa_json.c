@@ -10,7 +10,7 @@
 
 /* Read a JSON array of exactly n ints from obj[key]. */
 static void
-json_int_list(json_object *obj, const char *key, int *out, int n)
+JsonIntList(json_object *obj, const char *key, int *out, int n)
 {
 	json_object *arr = help_json_member(obj, key, json_type_array, "OFA architecture");
 	size_t		len = json_object_array_length(arr);
@@ -42,14 +42,14 @@ typedef struct OfaConfig
 
 /* Read the config's four keys into *(OfaConfig *) arg. */
 static void
-read_ofa_config(json_object *root, void *arg)
+ReadOfaConfig(json_object *root, void *arg)
 {
 	OfaConfig  *c = arg;
 	json_object *rv;
 
-	json_int_list(root, "ks", c->ks, HELP_OFA_BLOCKS);
-	json_int_list(root, "e", c->e, HELP_OFA_BLOCKS);
-	json_int_list(root, "d", c->d, HELP_OFA_STAGES);
+	JsonIntList(root, "ks", c->ks, HELP_OFA_BLOCKS);
+	JsonIntList(root, "e", c->e, HELP_OFA_BLOCKS);
+	JsonIntList(root, "d", c->d, HELP_OFA_STAGES);
 	rv = help_json_member(root, "r", json_type_int, "OFA architecture");
 	/* clamped, so that any int64 reaches the encoder's range check as an int */
 	c->r = (int) Max(Min(json_object_get_int64(rv), 100000), -100000);
@@ -62,7 +62,7 @@ help_encode_ofa_json(const char *arch, float *out)
 	OfaConfig	c;
 	HelpError	err;
 
-	help_json_run_parsed(arch, "OFA architecture", read_ofa_config, &c);
+	help_json_run_parsed(arch, "OFA architecture", ReadOfaConfig, &c);
 	if (help_encode_ofa(c.ks, c.e, c.d, c.r, out, &err) != HELP_OK)
 		help_report(&err);
 }

@@ -15,7 +15,7 @@
 
 /* An integer option within [lo, hi]. */
 static int64
-int_option(json_object *root, const char *key, int64 lo, int64 hi, int64 dflt)
+IntOption(json_object *root, const char *key, int64 lo, int64 hi, int64 dflt)
 {
 	json_object *v;
 	int64		x;
@@ -37,7 +37,7 @@ int_option(json_object *root, const char *key, int64 lo, int64 hi, int64 dflt)
 
 /* The optional "latency_range": [lo, hi] in ms, 0 < lo < hi. */
 static void
-range_option(json_object *root, double *lo, double *hi)
+RangeOption(json_object *root, double *lo, double *hi)
 {
 	json_object *v;
 	double		r[2];
@@ -57,16 +57,16 @@ range_option(json_object *root, double *lo, double *hi)
 
 /* Read help_adapt's parsed options into *(HelpAdaptSpec *) arg. */
 static void
-read_adapt_options(json_object *root, void *arg)
+ReadAdaptOptions(json_object *root, void *arg)
 {
 	static const char *const keys[] = {"steps", "mc_samples", "seed", "latency_range", NULL};
 	HelpAdaptSpec *spec = arg;
 
 	help_json_only_keys(root, keys, "help_adapt options");
-	spec->steps = (int) int_option(root, "steps", 0, HELP_MAX_STEPS, 2);
-	spec->mc_samples = (int) int_option(root, "mc_samples", 1, HELP_MAX_MC_SAMPLES, 10);
-	spec->seed = (uint64) int_option(root, "seed", 0, PG_INT64_MAX, 0);
-	range_option(root, &spec->range_lo, &spec->range_hi);
+	spec->steps = (int) IntOption(root, "steps", 0, HELP_MAX_STEPS, 2);
+	spec->mc_samples = (int) IntOption(root, "mc_samples", 1, HELP_MAX_MC_SAMPLES, 10);
+	spec->seed = (uint64) IntOption(root, "seed", 0, PG_INT64_MAX, 0);
+	RangeOption(root, &spec->range_lo, &spec->range_hi);
 }
 
 /* Fill spec from options JSON text (NULL: all defaults). */
@@ -79,12 +79,12 @@ help_parse_adapt_options(const char *text, HelpAdaptSpec *spec)
 	spec->range_lo = spec->range_hi = 0.0;
 	if (text == NULL)
 		return;
-	help_json_run_parsed(text, "help_adapt options", read_adapt_options, spec);
+	help_json_run_parsed(text, "help_adapt options", ReadAdaptOptions, spec);
 }
 
 /* A number option within [lo, hi] (ints are numbers too). */
 static double
-number_option(json_object *root, const char *key, double lo, double hi, double dflt)
+NumberOption(json_object *root, const char *key, double lo, double hi, double dflt)
 {
 	json_object *v;
 	double		x;
@@ -105,7 +105,7 @@ number_option(json_object *root, const char *key, double lo, double hi, double d
 
 /* A boolean option. */
 static bool
-bool_option(json_object *root, const char *key, bool dflt)
+BoolOption(json_object *root, const char *key, bool dflt)
 {
 	json_object *v;
 
@@ -122,7 +122,7 @@ bool_option(json_object *root, const char *key, bool dflt)
 
 /* Read help_meta_train's parsed options into *(HelpMetaTrainOptions *) arg. */
 static void
-read_meta_train_options(json_object *root, void *arg)
+ReadMetaTrainOptions(json_object *root, void *arg)
 {
 	static const char *const keys[] = {
 		"space", "reference_archs", "train_pool", "query_pool", "valid_devices",
@@ -186,23 +186,23 @@ read_meta_train_options(json_object *root, void *arg)
 		}
 	}
 
-	opts->train_pool = (int) int_option(root, "train_pool", 1, PG_INT32_MAX, big ? 4000 : 900);
-	opts->query_pool = (int) int_option(root, "query_pool", 1, PG_INT32_MAX, 1000);
-	opts->spec.episodes = (int) int_option(root, "episodes", 0, 10000000, big ? 4000 : 2000);
-	opts->spec.tasks_per_episode = (int) int_option(root, "tasks_per_episode", 1, 1000, 8);
-	opts->spec.support = (int) int_option(root, "support", 2, 100000, 10);
-	opts->spec.query = (int) int_option(root, "query", 1, 100000, 200);
-	opts->spec.meta.inner_steps = (int) int_option(root, "inner_steps", 0, HELP_MAX_STEPS, 2);
-	opts->spec.meta_lr = number_option(root, "meta_lr", 1e-12, 1.0, 1e-4);
-	opts->inner_lr_init = number_option(root, "inner_lr_init", 0.0, 1.0, 1e-3);
-	opts->spec.meta.kl_weight = number_option(root, "kl_weight", 0.0, 1e6, 0.1);
-	opts->spec.meta.z_scale = number_option(root, "z_scale", 0.0, 1e3, 0.01);
-	opts->mc_samples = (int) int_option(root, "mc_samples", 1, HELP_MAX_MC_SAMPLES, 10);
-	opts->valid_supports = (int) int_option(root, "valid_supports", 1, 100, 1);
-	opts->spec.validate_every = (int) int_option(root, "validate_every", 1, 10000000, 50);
-	opts->spec.seed = (uint64) int_option(root, "seed", 0, PG_INT64_MAX, 0);
-	opts->spec.meta.second_order = bool_option(root, "second_order", true) ? 1 : 0;
-	opts->spec.threads = (int) int_option(root, "threads", 1, 64, 1);
+	opts->train_pool = (int) IntOption(root, "train_pool", 1, PG_INT32_MAX, big ? 4000 : 900);
+	opts->query_pool = (int) IntOption(root, "query_pool", 1, PG_INT32_MAX, 1000);
+	opts->spec.episodes = (int) IntOption(root, "episodes", 0, 10000000, big ? 4000 : 2000);
+	opts->spec.tasks_per_episode = (int) IntOption(root, "tasks_per_episode", 1, 1000, 8);
+	opts->spec.support = (int) IntOption(root, "support", 2, 100000, 10);
+	opts->spec.query = (int) IntOption(root, "query", 1, 100000, 200);
+	opts->spec.meta.inner_steps = (int) IntOption(root, "inner_steps", 0, HELP_MAX_STEPS, 2);
+	opts->spec.meta_lr = NumberOption(root, "meta_lr", 1e-12, 1.0, 1e-4);
+	opts->inner_lr_init = NumberOption(root, "inner_lr_init", 0.0, 1.0, 1e-3);
+	opts->spec.meta.kl_weight = NumberOption(root, "kl_weight", 0.0, 1e6, 0.1);
+	opts->spec.meta.z_scale = NumberOption(root, "z_scale", 0.0, 1e3, 0.01);
+	opts->mc_samples = (int) IntOption(root, "mc_samples", 1, HELP_MAX_MC_SAMPLES, 10);
+	opts->valid_supports = (int) IntOption(root, "valid_supports", 1, 100, 1);
+	opts->spec.validate_every = (int) IntOption(root, "validate_every", 1, 10000000, 50);
+	opts->spec.seed = (uint64) IntOption(root, "seed", 0, PG_INT64_MAX, 0);
+	opts->spec.meta.second_order = BoolOption(root, "second_order", true) ? 1 : 0;
+	opts->spec.threads = (int) IntOption(root, "threads", 1, 64, 1);
 }
 
 /*
@@ -218,5 +218,5 @@ help_parse_meta_train_options(const char *text, HelpMetaTrainOptions *opts)
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("help_meta_train options must not be NULL"),
 				 errhint("Give at least {\"space\": ..., \"reference_archs\": [10 arch_idx]}.")));
-	help_json_run_parsed(text, META_TRAIN_WHAT, read_meta_train_options, opts);
+	help_json_run_parsed(text, META_TRAIN_WHAT, ReadMetaTrainOptions, opts);
 }

@@ -16,7 +16,7 @@
 
 /* Does the cache hold the predictor in datum? */
 static bool
-cache_matches(HelpPredictCache *c, Datum datum)
+CacheMatches(HelpPredictCache *c, Datum datum)
 {
 	struct varlena *raw = (struct varlena *) DatumGetPointer(datum);
 	HelpPredictor *hdr;
@@ -49,7 +49,7 @@ help_predict_cache(FmgrInfo *flinfo, Datum datum, int max_batch)
 									   ALLOCSET_DEFAULT_SIZES);
 		flinfo->fn_extra = c;
 	}
-	if (cache_matches(c, datum))
+	if (CacheMatches(c, datum))
 	{
 		if (VARATT_IS_EXTERNAL_ONDISK(raw) && !c->has_toast_pointer)
 		{

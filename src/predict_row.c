@@ -20,7 +20,7 @@ PG_FUNCTION_INFO_V1(help_predict_latency_stddev_text);
 
 /* Predict one architecture; returns mean or standard deviation in ms. */
 static double
-predict_one(HelpPredictCache *c, const float *x, int n, bool want_stddev)
+PredictOne(HelpPredictCache *c, const float *x, int n, bool want_stddev)
 {
 	HelpError	err;
 	double		mean,
@@ -34,7 +34,7 @@ predict_one(HelpPredictCache *c, const float *x, int n, bool want_stddev)
 
 /* Shared body of the four SQL functions. */
 static Datum
-predict_common(FunctionCallInfo fcinfo, bool from_text, bool want_stddev)
+PredictCommon(FunctionCallInfo fcinfo, bool from_text, bool want_stddev)
 {
 	HelpPredictCache *c = help_predict_cache(fcinfo->flinfo, PG_GETARG_DATUM(0), 1);
 	float	   *x;
@@ -44,33 +44,33 @@ predict_common(FunctionCallInfo fcinfo, bool from_text, bool want_stddev)
 		x = help_encode_text(c->view.layout.space, text_to_cstring(PG_GETARG_TEXT_PP(1)), &n);
 	else
 		x = help_float4_array(PG_GETARG_ARRAYTYPE_P(1), &n, "architecture encoding");
-	PG_RETURN_FLOAT8(predict_one(c, x, n, want_stddev));
+	PG_RETURN_FLOAT8(PredictOne(c, x, n, want_stddev));
 }
 
 /* help_predict_latency(predictor, arch real[]) RETURNS float8 */
 Datum
 help_predict_latency(PG_FUNCTION_ARGS)
 {
-	return predict_common(fcinfo, false, false);
+	return PredictCommon(fcinfo, false, false);
 }
 
 /* help_predict_latency_stddev(predictor, arch real[]) RETURNS float8 */
 Datum
 help_predict_latency_stddev(PG_FUNCTION_ARGS)
 {
-	return predict_common(fcinfo, false, true);
+	return PredictCommon(fcinfo, false, true);
 }
 
 /* help_predict_latency(predictor, arch text) RETURNS float8 */
 Datum
 help_predict_latency_text(PG_FUNCTION_ARGS)
 {
-	return predict_common(fcinfo, true, false);
+	return PredictCommon(fcinfo, true, false);
 }
 
 /* help_predict_latency_stddev(predictor, arch text) RETURNS float8 */
 Datum
 help_predict_latency_stddev_text(PG_FUNCTION_ARGS)
 {
-	return predict_common(fcinfo, true, true);
+	return PredictCommon(fcinfo, true, true);
 }

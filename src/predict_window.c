@@ -45,8 +45,8 @@ typedef struct BatchResults
 
 /* One row's architecture argument as an encoding (palloc'd). */
 static float *
-row_encoding(WindowObject winobj, FmgrInfo *flinfo, HelpPredictCache *c, int64 row,
-			 bool *isnull)
+RowEncoding(WindowObject winobj, FmgrInfo *flinfo, HelpPredictCache *c, int64 row,
+			bool *isnull)
 {
 	bool		isout;
 	Datum		arch = WinGetFuncArgInPartition(winobj, 1, row, WINDOW_SEEK_HEAD, false,
@@ -72,7 +72,7 @@ row_encoding(WindowObject winobj, FmgrInfo *flinfo, HelpPredictCache *c, int64 r
  * state per partition).
  */
 static void
-score_rows(WindowObject winobj, FmgrInfo *flinfo, int64 start, BatchResults *r)
+ScoreRows(WindowObject winobj, FmgrInfo *flinfo, int64 start, BatchResults *r)
 {
 	HelpPredictCache *c = NULL;
 	float	   *X = NULL;
@@ -115,7 +115,7 @@ score_rows(WindowObject winobj, FmgrInfo *flinfo, int64 start, BatchResults *r)
 			X = palloc(sizeof(float) * enc_dim * BATCH_ROWS);
 			draws = palloc(sizeof(float) * BATCH_ROWS * c->adapted->n_draws);
 		}
-		x = row_encoding(winobj, flinfo, c, row, &isnull);
+		x = RowEncoding(winobj, flinfo, c, row, &isnull);
 		if (isnull)
 			continue;
 		memcpy(X + (Size) m * enc_dim, x, sizeof(float) * enc_dim);
@@ -139,7 +139,7 @@ score_rows(WindowObject winobj, FmgrInfo *flinfo, int64 start, BatchResults *r)
  * before it.
  */
 static BatchResults *
-partition_results(FunctionCallInfo fcinfo, int64 *row)
+PartitionResults(FunctionCallInfo fcinfo, int64 *row)
 {
 	WindowObject winobj = PG_WINDOW_OBJECT();
 	BatchResults *r = WinGetPartitionLocalMemory(winobj, sizeof(BatchResults));
@@ -153,7 +153,7 @@ partition_results(FunctionCallInfo fcinfo, int64 *row)
 		MemoryContext old = MemoryContextSwitchTo(scratch);
 
 		WinSetMarkPosition(winobj, *row);
-		score_rows(winobj, fcinfo->flinfo, *row, r);
+		ScoreRows(winobj, fcinfo->flinfo, *row, r);
 		MemoryContextSwitchTo(old);
 		MemoryContextDelete(scratch);
 	}
@@ -163,10 +163,10 @@ partition_results(FunctionCallInfo fcinfo, int64 *row)
 
 /* Shared body: this row's mean or standard deviation. */
 static Datum
-predict_batch_common(FunctionCallInfo fcinfo, bool want_stddev)
+PredictBatchCommon(FunctionCallInfo fcinfo, bool want_stddev)
 {
 	int64		row;
-	BatchResults *r = partition_results(fcinfo, &row);
+	BatchResults *r = PartitionResults(fcinfo, &row);
 
 	if (r->isnull[row])
 		PG_RETURN_NULL();
@@ -177,14 +177,14 @@ predict_batch_common(FunctionCallInfo fcinfo, bool want_stddev)
 Datum
 help_predict_batch(PG_FUNCTION_ARGS)
 {
-	return predict_batch_common(fcinfo, false);
+	return PredictBatchCommon(fcinfo, false);
 }
 
 /* help_predict_batch_stddev(predictor, arch real[] | text) OVER (...) RETURNS float8 */
 Datum
 help_predict_batch_stddev(PG_FUNCTION_ARGS)
 {
-	return predict_batch_common(fcinfo, true);
+	return PredictBatchCommon(fcinfo, true);
 }
 
 /*
@@ -195,7 +195,7 @@ Datum
 help_predict_batch_with_stddev(PG_FUNCTION_ARGS)
 {
 	int64		row;
-	BatchResults *r = partition_results(fcinfo, &row);
+	BatchResults *r = PartitionResults(fcinfo, &row);
 	TupleDesc	desc;
 	Datum		values[2];
 	bool		nulls[2] = {false, false};

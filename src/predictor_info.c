@@ -12,7 +12,7 @@ PG_FUNCTION_INFO_V1(help_predictor_info);
 
 /* Append a JSON array of ints. */
 static void
-append_int_list(StringInfo s, const int *v, int n)
+AppendIntList(StringInfo s, const int *v, int n)
 {
 	appendStringInfoChar(s, '[');
 	for (int i = 0; i < n; i++)
@@ -56,13 +56,13 @@ help_predictor_info(PG_FUNCTION_ARGS)
 					 "\"inference_network\": %zu, \"total\": %zu}, ",
 					 L->n_params, L->n_params, L->n_infer, 2 * L->n_params + L->n_infer);
 	appendStringInfoString(&s, "\"layers\": {\"architecture\": ");
-	append_int_list(&s, arch, L->n_arch_layers + 1);
+	AppendIntList(&s, arch, L->n_arch_layers + 1);
 	appendStringInfoString(&s, ", \"hardware\": ");
-	append_int_list(&s, hwl, 3);
+	AppendIntList(&s, hwl, 3);
 	appendStringInfoString(&s, ", \"head\": ");
-	append_int_list(&s, head, 4);
+	AppendIntList(&s, head, 4);
 	appendStringInfoString(&s, ", \"inference_network\": ");
-	append_int_list(&s, infer, 3);
+	AppendIntList(&s, infer, 3);
 	appendStringInfo(&s, "}, \"z_dim\": %d, \"z_scale\": %g, ", L->z_dim, (double) p->z_scale);
 	if (adapted)
 	{

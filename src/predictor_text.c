@@ -21,7 +21,7 @@ PG_FUNCTION_INFO_V1(help_predictor_out);
 
 /* Read the "adapted" object of the text form into an allocated predictor. */
 static void
-read_adapted(json_object *ad, HelpPredictor *p, HelpPredictorView *v)
+ReadAdapted(json_object *ad, HelpPredictor *p, HelpPredictorView *v)
 {
 	static const char *const keys[] = {
 		"hw_embedding", "steps", "mc_samples", "seed", "latency_range", "support_arch",
@@ -79,7 +79,7 @@ read_adapted(json_object *ad, HelpPredictor *p, HelpPredictorView *v)
 
 /* Build a predictor from a parsed text form into *(HelpPredictor **) result. */
 static void
-predictor_from_json(json_object *root, void *result)
+PredictorFromJson(json_object *root, void *result)
 {
 	static const char *const keys[] = {
 		"format", "version", "space", "kind", "width", "z_scale", "provenance",
@@ -147,7 +147,7 @@ predictor_from_json(json_object *root, void *result)
 	memcpy(v.meta, meta, strlen(meta) + 1);
 	help_read_tensor_groups(root, &v.layout, &v, what);
 	if (adapted_obj != NULL)
-		read_adapted(adapted_obj, p, &v);
+		ReadAdapted(adapted_obj, p, &v);
 	help_predictor_finish(p);
 	help_predictor_validate(p, VARSIZE(p));
 	*(HelpPredictor **) result = p;
@@ -160,13 +160,13 @@ help_predictor_in(PG_FUNCTION_ARGS)
 	char	   *text = PG_GETARG_CSTRING(0);
 	HelpPredictor *p = NULL;
 
-	help_json_run_parsed(text, "help_predictor", predictor_from_json, &p);
+	help_json_run_parsed(text, "help_predictor", PredictorFromJson, &p);
 	PG_RETURN_HELP_PREDICTOR_P(p);
 }
 
 /* The "adapted" object of the text form. */
 static json_object *
-write_adapted(HelpPredictor *p, HelpPredictorView *v)
+WriteAdapted(HelpPredictor *p, HelpPredictorView *v)
 {
 	json_object *ad = json_object_new_object();
 	json_object *archs = json_object_new_array_ext((int) p->n_support);
@@ -195,7 +195,7 @@ write_adapted(HelpPredictor *p, HelpPredictorView *v)
 	return ad;
 }
 
-/* What write_text needs and makes. */
+/* What WriteText needs and makes. */
 typedef struct TextOutput
 {
 	HelpPredictor *p;
@@ -205,7 +205,7 @@ typedef struct TextOutput
 
 /* Fill root with the text form of out->p and print it into out->result. */
 static void
-write_text(json_object *root, void *arg)
+WriteText(json_object *root, void *arg)
 {
 	TextOutput *out = arg;
 	HelpPredictor *p = out->p;
@@ -223,7 +223,7 @@ write_text(json_object *root, void *arg)
 	meta = json_tokener_parse(out->v.meta);
 	json_object_object_add(root, "provenance", meta ? meta : json_object_new_object());
 	json_object_object_add(root, "adapted",
-						   (p->flags & HELP_FLAG_ADAPTED) ? write_adapted(p, &out->v) : NULL);
+						   (p->flags & HELP_FLAG_ADAPTED) ? WriteAdapted(p, &out->v) : NULL);
 	help_write_tensor_groups(root, &out->v);
 	out->result = help_json_text(root);
 }
@@ -237,6 +237,6 @@ help_predictor_out(PG_FUNCTION_ARGS)
 	out.p = PG_GETARG_HELP_PREDICTOR_P(0);
 	out.result = NULL;
 	help_predictor_view(out.p, &out.v);
-	help_json_run_owned(json_object_new_object(), write_text, &out);
+	help_json_run_owned(json_object_new_object(), WriteText, &out);
 	PG_RETURN_CSTRING(out.result);
 }

@@ -18,7 +18,7 @@
 
 /* Float4 count of the sections after the header, excluding latencies. */
 static Size
-float_count(const HelpLayout *L, bool adapted, int n_support)
+FloatCount(const HelpLayout *L, bool adapted, int n_support)
 {
 	Size		n = add_size(mul_size(L->n_params, 2), L->n_infer);
 
@@ -37,16 +37,16 @@ help_predictor_float_count(HelpPredictor *p)
 	HelpLayout	L;
 
 	help_layout_init(&L, (HelpSpace) p->space, p->width);
-	return float_count(&L, (p->flags & HELP_FLAG_ADAPTED) != 0, p->n_support);
+	return FloatCount(&L, (p->flags & HELP_FLAG_ADAPTED) != 0, p->n_support);
 }
 
 /* Total size of a predictor with these dimensions. */
 static Size
-predictor_size(const HelpLayout *L, bool adapted, int n_support, Size meta_len)
+PredictorSize(const HelpLayout *L, bool adapted, int n_support, Size meta_len)
 {
 	Size		size = HELP_PREDICTOR_HDRSZ;
 
-	size = add_size(size, mul_size(float_count(L, adapted, n_support), sizeof(float4)));
+	size = add_size(size, mul_size(FloatCount(L, adapted, n_support), sizeof(float4)));
 	if (adapted)
 		size = add_size(size, mul_size(n_support, sizeof(float8)));
 	return add_size(size, meta_len);
@@ -65,7 +65,7 @@ help_predictor_alloc(HelpSpace space, int width, bool adapted, int n_support,
 	HelpPredictor *p;
 
 	help_layout_init(&L, space, width);
-	size = predictor_size(&L, adapted, n_support, meta_len);
+	size = PredictorSize(&L, adapted, n_support, meta_len);
 	if (size > MaxAllocHugeSize)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
@@ -137,7 +137,7 @@ help_predictor_set_support_ms(HelpPredictorView *v, int i, double ms)
 
 /* 64-bit FNV-1a over the body, so caches can key on a value cheaply. */
 static uint64
-body_fingerprint(HelpPredictor *p)
+BodyFingerprint(HelpPredictor *p)
 {
 	const unsigned char *b = (const unsigned char *) p + offsetof(HelpPredictor, version);
 	const unsigned char *end = (const unsigned char *) p + VARSIZE(p);
@@ -160,7 +160,7 @@ body_fingerprint(HelpPredictor *p)
 void
 help_predictor_finish(HelpPredictor *p)
 {
-	p->fingerprint = body_fingerprint(p);
+	p->fingerprint = BodyFingerprint(p);
 }
 
 /* Raise a corrupt-value error. */
@@ -221,12 +221,12 @@ help_predictor_validate(HelpPredictor *p, Size actual_size)
 		CORRUPT("modulation scale %g is not a finite non-negative number", (double) p->z_scale);
 	if (p->meta_len < 1)
 		CORRUPT("provenance is missing");
-	if (predictor_size(&L, adapted, p->n_support, p->meta_len) != actual_size ||
+	if (PredictorSize(&L, adapted, p->n_support, p->meta_len) != actual_size ||
 		VARSIZE(p) != actual_size)
 		CORRUPT("size %zu bytes does not match its header (expected %zu)",
-				actual_size, predictor_size(&L, adapted, p->n_support, p->meta_len));
+				actual_size, PredictorSize(&L, adapted, p->n_support, p->meta_len));
 
-	floats = float_count(&L, adapted, p->n_support);
+	floats = FloatCount(&L, adapted, p->n_support);
 	for (Size i = 0; i < floats; i++)
 		if (!isfinite(p->data[i]))
 			CORRUPT("weight %zu is %g", i, (double) p->data[i]);
@@ -254,7 +254,7 @@ help_predictor_validate(HelpPredictor *p, Size actual_size)
 	if (v.meta[0] != '{')
 		CORRUPT("provenance is not a JSON object");
 	(void) DirectFunctionCall1(jsonb_in, CStringGetDatum(v.meta));
-	if (p->fingerprint != body_fingerprint(p))
+	if (p->fingerprint != BodyFingerprint(p))
 		CORRUPT("fingerprint does not match the contents");
 }
 

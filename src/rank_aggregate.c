@@ -27,7 +27,7 @@ typedef struct RankState
 } RankState;
 
 static RankState *
-rank_state_new(MemoryContext cxt, int64 capacity)
+RankStateNew(MemoryContext cxt, int64 capacity)
 {
 	RankState  *st = MemoryContextAllocZero(cxt, sizeof(RankState));
 
@@ -38,7 +38,7 @@ rank_state_new(MemoryContext cxt, int64 capacity)
 
 /* Make room for extra more pairs. */
 static void
-rank_state_reserve(RankState *st, int64 extra)
+RankStateReserve(RankState *st, int64 extra)
 {
 	if (st->n + extra <= st->capacity)
 		return;
@@ -58,7 +58,7 @@ help_rank_transfn(PG_FUNCTION_ARGS)
 
 	if (!AggCheckCallContext(fcinfo, &aggcxt))
 		elog(ERROR, "help_rank_transfn called in non-aggregate context");
-	st = PG_ARGISNULL(0) ? rank_state_new(aggcxt, 64) : (RankState *) PG_GETARG_POINTER(0);
+	st = PG_ARGISNULL(0) ? RankStateNew(aggcxt, 64) : (RankState *) PG_GETARG_POINTER(0);
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
 		PG_RETURN_POINTER(st);
 	x = PG_GETARG_FLOAT8(1);
@@ -67,7 +67,7 @@ help_rank_transfn(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_EXCEPTION),
 				 errmsg("rank correlation of NaN is undefined")));
-	rank_state_reserve(st, 1);
+	RankStateReserve(st, 1);
 	st->pairs[st->n].x = x;
 	st->pairs[st->n].y = y;
 	st->n++;
@@ -87,7 +87,7 @@ help_rank_combinefn(PG_FUNCTION_ARGS)
 		elog(ERROR, "help_rank_combinefn called in non-aggregate context");
 	if (a == NULL && b == NULL)
 		PG_RETURN_NULL();
-	st = rank_state_new(aggcxt, (a ? a->n : 0) + (b ? b->n : 0));
+	st = RankStateNew(aggcxt, (a ? a->n : 0) + (b ? b->n : 0));
 	if (a)
 	{
 		memcpy(st->pairs, a->pairs, sizeof(HelpPair) * a->n);
@@ -139,7 +139,7 @@ help_rank_deserialfn(PG_FUNCTION_ARGS)
 	n = pq_getmsgint64(&buf);
 	if (n < 0 || n > (int64) ((buf.len - buf.cursor) / (2 * sizeof(double))))
 		elog(ERROR, "corrupt help rank state");
-	st = rank_state_new(aggcxt, n);
+	st = RankStateNew(aggcxt, n);
 	for (int64 i = 0; i < n; i++)
 	{
 		st->pairs[i].x = pq_getmsgfloat8(&buf);
@@ -152,7 +152,7 @@ help_rank_deserialfn(PG_FUNCTION_ARGS)
 
 /* Shared final step: NULL when the coefficient is undefined. */
 static Datum
-rank_final(FunctionCallInfo fcinfo, double (*coefficient) (HelpPair *, long))
+RankFinal(FunctionCallInfo fcinfo, double (*coefficient) (HelpPair *, long))
 {
 	RankState  *st;
 	double		r;
@@ -172,11 +172,11 @@ rank_final(FunctionCallInfo fcinfo, double (*coefficient) (HelpPair *, long))
 Datum
 help_spearman_finalfn(PG_FUNCTION_ARGS)
 {
-	return rank_final(fcinfo, help_spearman);
+	return RankFinal(fcinfo, help_spearman);
 }
 
 Datum
 help_kendall_finalfn(PG_FUNCTION_ARGS)
 {
-	return rank_final(fcinfo, help_kendall_tau_b);
+	return RankFinal(fcinfo, help_kendall_tau_b);
 }

@@ -11,8 +11,8 @@
 
 /* Read one {"name": {"shape": [...], "data": [...]}} group into dst. */
 static void
-read_group(json_object *root, const char *group, const HelpTensor *specs, int n,
-		   float *dst, const char *what)
+ReadGroup(json_object *root, const char *group, const HelpTensor *specs, int n,
+		  float *dst, const char *what)
 {
 	static const char *const tensor_keys[] = {"shape", "data", NULL};
 	char		where[256];
@@ -92,9 +92,9 @@ void
 help_read_tensor_groups(json_object *root, const HelpLayout *L, HelpPredictorView *v,
 						const char *what)
 {
-	read_group(root, "model", L->tensors, L->n_tensors, v->theta, what);
-	read_group(root, "task_lr", L->tensors, L->n_tensors, v->alpha, what);
-	read_group(root, "inference_network", L->infer, HELP_INFER_TENSORS, v->infer, what);
+	ReadGroup(root, "model", L->tensors, L->n_tensors, v->theta, what);
+	ReadGroup(root, "task_lr", L->tensors, L->n_tensors, v->alpha, what);
+	ReadGroup(root, "inference_network", L->infer, HELP_INFER_TENSORS, v->infer, what);
 }
 
 /* Layer size from the shape of model/meta_learner.fc_hw2.bias. */
@@ -128,7 +128,7 @@ help_infer_width(json_object *root, const char *what)
 
 /* {"name": {"shape": [...], "data": [...]}, ...} for a group of tensors. */
 static json_object *
-write_group(const HelpTensor *specs, int n, const float *src)
+WriteGroup(const HelpTensor *specs, int n, const float *src)
 {
 	json_object *g = json_object_new_object();
 
@@ -153,8 +153,8 @@ help_write_tensor_groups(json_object *root, const HelpPredictorView *v)
 {
 	const HelpLayout *L = &v->layout;
 
-	json_object_object_add(root, "model", write_group(L->tensors, L->n_tensors, v->theta));
-	json_object_object_add(root, "task_lr", write_group(L->tensors, L->n_tensors, v->alpha));
+	json_object_object_add(root, "model", WriteGroup(L->tensors, L->n_tensors, v->theta));
+	json_object_object_add(root, "task_lr", WriteGroup(L->tensors, L->n_tensors, v->alpha));
 	json_object_object_add(root, "inference_network",
-						   write_group(L->infer, HELP_INFER_TENSORS, v->infer));
+						   WriteGroup(L->infer, HELP_INFER_TENSORS, v->infer));
 }

@@ -40,7 +40,7 @@ help_normalize_latencies(const double *ms, int n, float *y, HelpError *err)
 
 /* Least-squares line y ~ a + b t; false when t has no spread. */
 static bool
-fit_line(const double *t, const float *y, int n, double *a, double *b)
+FitLine(const double *t, const float *y, int n, double *a, double *b)
 {
 	double		mt = 0.0,
 				my = 0.0,
@@ -94,7 +94,7 @@ help_support_targets(const HelpLayout *L, const float *theta, const float *infer
 	help_modulator_posterior(L, infer, hw, mu, sigma);
 	help_modulate(L, theta, mu, spec->z_scale, theta_mu);
 	help_net_predict(L, theta_mu, hw, X, n, y, ws);
-	rising = fit_line(ms, y, n, &a, &b) && b > 0.0;
+	rising = FitLine(ms, y, n, &a, &b) && b > 0.0;
 	help_arena_release(&scratch);
 	if (!rising)
 		return help_normalize_latencies(ms, n, y, err);

@@ -23,7 +23,7 @@ static __typeof__(openblas_get_corename) *blas_corename;
  * operating system's support for the AVX and AVX-512 register state.
  */
 static const char *
-blas_kernel_for_cpu(void)
+BlasKernelForCpu(void)
 {
 #if defined(__x86_64__) && defined(__GNUC__)
 	__builtin_cpu_init();
@@ -39,7 +39,7 @@ blas_kernel_for_cpu(void)
 
 /* Look up one symbol of the opened library; false with a message if it is missing. */
 static bool
-bind_symbol(void *lib, const char *name, void **slot, char *err, size_t errlen)
+BindSymbol(void *lib, const char *name, void **slot, char *err, size_t errlen)
 {
 	*slot = dlsym(lib, name);
 	if (*slot == NULL)
@@ -52,7 +52,7 @@ bind_symbol(void *lib, const char *name, void **slot, char *err, size_t errlen)
 
 /* Set an environment variable for the load unless the user has set it; true if set. */
 static bool
-set_for_load(const char *name, const char *value)
+SetForLoad(const char *name, const char *value)
 {
 	if (value == NULL || getenv(name) != NULL)
 		return false;
@@ -76,8 +76,8 @@ help_blas_open(char *err, size_t errlen)
 
 	if (lib != NULL)
 		return true;
-	set_kernel = set_for_load("OPENBLAS_CORETYPE", blas_kernel_for_cpu());
-	set_threads = set_for_load("OPENBLAS_NUM_THREADS", "1");
+	set_kernel = SetForLoad("OPENBLAS_CORETYPE", BlasKernelForCpu());
+	set_threads = SetForLoad("OPENBLAS_NUM_THREADS", "1");
 	lib = dlopen(HELP_BLAS_LIBRARY, RTLD_NOW | RTLD_LOCAL);
 	if (set_kernel)
 		unsetenv("OPENBLAS_CORETYPE");
@@ -88,11 +88,11 @@ help_blas_open(char *err, size_t errlen)
 		snprintf(err, errlen, "could not load %s: %s", HELP_BLAS_LIBRARY, dlerror());
 		return false;
 	}
-	if (!bind_symbol(lib, "cblas_sgemm", (void **) &help_sgemm, err, errlen) ||
-		!bind_symbol(lib, "cblas_sgemv", (void **) &help_sgemv, err, errlen) ||
-		!bind_symbol(lib, "cblas_saxpy", (void **) &help_saxpy, err, errlen) ||
-		!bind_symbol(lib, "openblas_set_num_threads", (void **) &help_blas_set_threads, err, errlen) ||
-		!bind_symbol(lib, "openblas_get_corename", (void **) &blas_corename, err, errlen))
+	if (!BindSymbol(lib, "cblas_sgemm", (void **) &help_sgemm, err, errlen) ||
+		!BindSymbol(lib, "cblas_sgemv", (void **) &help_sgemv, err, errlen) ||
+		!BindSymbol(lib, "cblas_saxpy", (void **) &help_saxpy, err, errlen) ||
+		!BindSymbol(lib, "openblas_set_num_threads", (void **) &help_blas_set_threads, err, errlen) ||
+		!BindSymbol(lib, "openblas_get_corename", (void **) &blas_corename, err, errlen))
 	{
 		dlclose(lib);
 		lib = NULL;

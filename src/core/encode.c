@@ -47,7 +47,7 @@ static const int nb201_edges[][2] = {
 
 /* Parse "|op~j|" groups of a cell string; ops[6] receives op codes. */
 static HelpStatus
-parse_nb201_cell(const char *cell, int *ops, HelpError *err)
+ParseNb201Cell(const char *cell, int *ops, HelpError *err)
 {
 	const char *p = cell;
 	int			edge = 0;
@@ -121,7 +121,7 @@ help_encode_nb201(const char *cell, float *out, HelpError *err)
 	float	   *adj = out + HELP_NB201_NODES * HELP_NB201_FEATS;
 	HelpStatus	st;
 
-	if ((st = parse_nb201_cell(cell, ops, err)) != HELP_OK)
+	if ((st = ParseNb201Cell(cell, ops, err)) != HELP_OK)
 		return st;
 
 	memset(out, 0, sizeof(float) * HELP_NB201_ENC_DIM);
@@ -267,7 +267,7 @@ help_encode_fbnet(const int *ops, float *out, HelpError *err)
 
 /* Index of v in a 3-element choice list, or -1. */
 static int
-choice_index(int v, const int *choices)
+ChoiceIndex(int v, const int *choices)
 {
 	for (int k = 0; k < 3; k++)
 		if (choices[k] == v)
@@ -285,10 +285,10 @@ help_encode_ofa(const int *ks, const int *e, const int *d, int r,
 
 	for (int b = 0; b < HELP_OFA_BLOCKS; b++)
 	{
-		if (choice_index(ks[b], ks_choices) < 0)
+		if (ChoiceIndex(ks[b], ks_choices) < 0)
 			return help_set_error(err, HELP_ERR_RANGE,
 								  "OFA kernel size %d in block %d must be 3, 5 or 7", ks[b], b + 1);
-		if (choice_index(e[b], e_choices) < 0)
+		if (ChoiceIndex(e[b], e_choices) < 0)
 			return help_set_error(err, HELP_ERR_RANGE,
 								  "OFA expand ratio %d in block %d must be 3, 4 or 6", e[b], b + 1);
 	}
@@ -305,8 +305,8 @@ help_encode_ofa(const int *ks, const int *e, const int *d, int r,
 	{
 		if (b % 4 >= d[b / 4])
 			continue;			/* block beyond its stage's depth: absent */
-		out[3 * b + choice_index(ks[b], ks_choices)] = 1.0f;
-		out[60 + 3 * b + choice_index(e[b], e_choices)] = 1.0f;
+		out[3 * b + ChoiceIndex(ks[b], ks_choices)] = 1.0f;
+		out[60 + 3 * b + ChoiceIndex(e[b], e_choices)] = 1.0f;
 	}
 	out[120 + (r - 128) / 4] = 1.0f;
 	return HELP_OK;

@@ -74,7 +74,7 @@ help_gcn_plan_destroy(HelpGcnPlan *plan)
 
 /* The bits of a float, for signatures. */
 static inline int32_t
-float_bits(float f)
+FloatBits(float f)
 {
 	int32_t		bits;
 
@@ -87,7 +87,7 @@ float_bits(float f)
  * (stride SIG_INTS), adding it as class *n_classes when new.
  */
 static int
-intern(HelpGcnPlan *plan, int32_t *sigs, const int32_t *sig, int n_ints, int *n_classes)
+Intern(HelpGcnPlan *plan, int32_t *sigs, const int32_t *sig, int n_ints, int *n_classes)
 {
 	const uint32_t mask = (uint32_t) plan->table_size - 1;
 	uint32_t	h = 2166136261u;
@@ -118,7 +118,7 @@ intern(HelpGcnPlan *plan, int32_t *sigs, const int32_t *sig, int n_ints, int *n_
  * same operations in other places, share a class.
  */
 static void
-sort_pairs(int32_t *sig, int len)
+SortPairs(int32_t *sig, int len)
 {
 	int32_t    *pairs = sig + 1;
 
@@ -164,11 +164,11 @@ help_gcn_plan_build(HelpGcnPlan *plan, const float *X, int batch)
 			const float *f = X + (size_t) b * HELP_NB201_ENC_DIM + i * F;
 
 			for (int k = 0; k < F; k++)
-				sig[k] = float_bits(f[k]);
-			layer_class[0][b * N_NODES + i] = intern(plan, plan->sigs[0], sig, F,
+				sig[k] = FloatBits(f[k]);
+			layer_class[0][b * N_NODES + i] = Intern(plan, plan->sigs[0], sig, F,
 													 &plan->n_features);
 		}
-	/* intern() left the layer-0 signatures in sigs[0]: turn them back into rows */
+	/* Intern() left the layer-0 signatures in sigs[0]: turn them back into rows */
 	for (int c = 0; c < plan->n_features; c++)
 		memcpy(plan->features + (size_t) c * F, plan->sigs[0] + (size_t) c * SIG_INTS,
 			   sizeof(float) * F);
@@ -192,13 +192,13 @@ help_gcn_plan_build(HelpGcnPlan *plan, const float *X, int batch)
 				for (int j = 0; j < N_NODES; j++)
 					if (A[i * N_NODES + j] != 0.0f)
 					{
-						sig[1 + 2 * len] = float_bits(A[i * N_NODES + j]);
+						sig[1 + 2 * len] = FloatBits(A[i * N_NODES + j]);
 						sig[2 + 2 * len] = prev[b * N_NODES + j];
 						len++;
 					}
 				sig[0] = len;
-				sort_pairs(sig, len);
-				next[b * N_NODES + i] = intern(plan, plan->sigs[l], sig, 1 + 2 * len,
+				SortPairs(sig, len);
+				next[b * N_NODES + i] = Intern(plan, plan->sigs[l], sig, 1 + 2 * len,
 											   &plan->n_classes[l]);
 			}
 		}
@@ -212,7 +212,7 @@ help_gcn_plan_build(HelpGcnPlan *plan, const float *X, int batch)
  */
 HELP_VECTOR_CLONES
 static void
-aggregate(const int32_t *sig, const float *product, const float *bias, int stride,
+Aggregate(const int32_t *sig, const float *product, const float *bias, int stride,
 		  float *out)
 {
 	const float *rows[N_NODES];
@@ -238,8 +238,8 @@ aggregate(const int32_t *sig, const float *product, const float *bias, int strid
  */
 HELP_VECTOR_CLONES
 static void
-global_readout(const float *X, int batch, const int *class_of, const float *state,
-			   int stride, int W, float *readout)
+GlobalReadout(const float *X, int batch, const int *class_of, const float *state,
+			  int stride, int W, float *readout)
 {
 	for (int b = 0; b < batch; b++)
 	{
@@ -280,12 +280,12 @@ help_gcn_plan_readout(const HelpLayout *L, const float *theta, HelpGcnPlan *plan
 				   1.0f, in, ld_in, help_ctensor(L, theta, L->arch_w[l]), W,
 				   0.0f, plan->product, stride);
 		for (int c = 0; c < plan->n_classes[l]; c++)
-			aggregate(plan->sigs[l] + (size_t) c * SIG_INTS, plan->product, plan->bias,
+			Aggregate(plan->sigs[l] + (size_t) c * SIG_INTS, plan->product, plan->bias,
 					  stride, out + (size_t) c * stride);
 		in = out;
 		n_in = plan->n_classes[l];
 		in_w = W;
 		ld_in = stride;
 	}
-	global_readout(plan->X, plan->batch, plan->class_of, in, stride, W, readout);
+	GlobalReadout(plan->X, plan->batch, plan->class_of, in, stride, W, readout);
 }

@@ -70,7 +70,7 @@ help_hvp_workspace_destroy(HelpHvpWorkspace *h)
 
 /* x[i] <- 0 where the primal activation act[i] was clipped by relu. */
 static void
-mask_clipped(float *x, const float *act, size_t n)
+MaskClipped(float *x, const float *act, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		x[i] = act[i] <= 0.0f ? 0.0f : x[i];	/* branch-free: vectorizes */
@@ -78,7 +78,7 @@ mask_clipped(float *x, const float *act, size_t n)
 
 /* Add bias to each of rows rows of length n. */
 static void
-add_to_rows(float *x, const float *bias, size_t rows, int n)
+AddToRows(float *x, const float *bias, size_t rows, int n)
 {
 	for (size_t r = 0; r < rows; r++)
 		for (int k = 0; k < n; k++)
@@ -87,7 +87,7 @@ add_to_rows(float *x, const float *bias, size_t rows, int n)
 
 /* out[k] = sum over rows of x[r][k]. */
 static void
-sum_rows(const float *x, size_t rows, int n, float *out)
+SumRows(const float *x, size_t rows, int n, float *out)
 {
 	memset(out, 0, sizeof(float) * n);
 	for (size_t r = 0; r < rows; r++)
@@ -97,8 +97,8 @@ sum_rows(const float *x, size_t rows, int n, float *out)
 
 /* g (m x n, leading dimension ld) = a1 b1^T + a2 b2^T; a2 may be NULL. */
 static void
-outer_pair(float *g, int ld, const float *a1, const float *b1,
-		   const float *a2, const float *b2, int m, int n)
+OuterPair(float *g, int ld, const float *a1, const float *b1,
+		  const float *a2, const float *b2, int m, int n)
 {
 	for (int i = 0; i < m; i++)
 		for (int j = 0; j < n; j++)
@@ -107,7 +107,7 @@ outer_pair(float *g, int ld, const float *a1, const float *b1,
 
 /* Global-node readout of each cell: out[b] = A_b[8,:] in[b] (rows of width n). */
 static void
-readout_global(const float *X, int batch, const float *in, float *out, int n)
+ReadoutGlobal(const float *X, int batch, const float *in, float *out, int n)
 {
 	const int	N = HELP_NB201_NODES;
 
@@ -122,9 +122,9 @@ readout_global(const float *X, int batch, const float *in, float *out, int n)
 	}
 }
 
-/* Transpose of readout_global: out[b][j] = A_b[8][j] in[b]. */
+/* Transpose of ReadoutGlobal: out[b][j] = A_b[8][j] in[b]. */
 static void
-readout_global_transposed(const float *X, int batch, const float *in, float *out, int n)
+ReadoutGlobalTransposed(const float *X, int batch, const float *in, float *out, int n)
 {
 	const int	N = HELP_NB201_NODES;
 
@@ -140,8 +140,8 @@ readout_global_transposed(const float *X, int batch, const float *in, float *out
 
 /* Tangent of the graph-convolution branch: fills ract[1..3], rarch_out. */
 static void
-gcn_tangent(const HelpLayout *L, const float *theta, const float *v,
-			const float *X, int batch, const HelpWorkspace *ws, HelpHvpWorkspace *h)
+GcnTangent(const HelpLayout *L, const float *theta, const float *v,
+		   const float *X, int batch, const HelpWorkspace *ws, HelpHvpWorkspace *h)
 {
 	const int	W = L->width;
 	const int	rows = batch * HELP_NB201_NODES;
@@ -157,42 +157,42 @@ gcn_tangent(const HelpLayout *L, const float *theta, const float *v,
 			help_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, rows, W, W,
 					   1.0f, h->ract[l], W, CT(theta, L->arch_w[l]), W, 1.0f, h->tmp, W);
 		help_nb201_propagate(X, batch, h->tmp, h->ract[l + 1], W, 0);
-		add_to_rows(h->ract[l + 1], CT(v, L->arch_b[l]), rows, W);
-		mask_clipped(h->ract[l + 1], ws->act[l + 1], (size_t) rows * W);
+		AddToRows(h->ract[l + 1], CT(v, L->arch_b[l]), rows, W);
+		MaskClipped(h->ract[l + 1], ws->act[l + 1], (size_t) rows * W);
 	}
-	readout_global(X, batch, h->ract[3], h->rreadout, W);
+	ReadoutGlobal(X, batch, h->ract[3], h->rreadout, W);
 	help_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, batch, W, W,
 			   1.0f, h->rreadout, W, CT(theta, L->arch_w[3]), W, 0.0f, h->rarch_out, W);
 	help_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, batch, W, W,
 			   1.0f, ws->readout, W, CT(v, L->arch_w[3]), W, 1.0f, h->rarch_out, W);
-	add_to_rows(h->rarch_out, CT(v, L->arch_b[3]), batch, W);
-	mask_clipped(h->rarch_out, ws->arch_out, (size_t) batch * W);
+	AddToRows(h->rarch_out, CT(v, L->arch_b[3]), batch, W);
+	MaskClipped(h->rarch_out, ws->arch_out, (size_t) batch * W);
 }
 
 /* Tangent of the MLP branch: fills ract[1], rarch_out. */
 static void
-mlp_tangent(const HelpLayout *L, const float *theta, const float *v,
-			const float *X, int batch, const HelpWorkspace *ws, HelpHvpWorkspace *h)
+MlpTangent(const HelpLayout *L, const float *theta, const float *v,
+		   const float *X, int batch, const HelpWorkspace *ws, HelpHvpWorkspace *h)
 {
 	const int	W = L->width;
 
 	help_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, batch, W, L->in_dim,
 			   1.0f, X, L->in_dim, CT(v, L->arch_w[0]), L->in_dim, 0.0f, h->ract[1], W);
-	add_to_rows(h->ract[1], CT(v, L->arch_b[0]), batch, W);
-	mask_clipped(h->ract[1], ws->act[1], (size_t) batch * W);
+	AddToRows(h->ract[1], CT(v, L->arch_b[0]), batch, W);
+	MaskClipped(h->ract[1], ws->act[1], (size_t) batch * W);
 	help_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, batch, W, W,
 			   1.0f, h->ract[1], W, CT(theta, L->arch_w[1]), W, 0.0f, h->rarch_out, W);
 	help_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, batch, W, W,
 			   1.0f, ws->act[1], W, CT(v, L->arch_w[1]), W, 1.0f, h->rarch_out, W);
-	add_to_rows(h->rarch_out, CT(v, L->arch_b[1]), batch, W);
-	mask_clipped(h->rarch_out, ws->arch_out, (size_t) batch * W);
+	AddToRows(h->rarch_out, CT(v, L->arch_b[1]), batch, W);
+	MaskClipped(h->rarch_out, ws->arch_out, (size_t) batch * W);
 }
 
 /* Tangent of the whole forward pass: r(prediction) into h->rpred. */
 static void
-tangent_forward(const HelpLayout *L, const float *theta, const float *v,
-				const float *hw, const float *X, int batch,
-				const HelpWorkspace *ws, HelpHvpWorkspace *h)
+TangentForward(const HelpLayout *L, const float *theta, const float *v,
+			   const float *hw, const float *X, int batch,
+			   const HelpWorkspace *ws, HelpHvpWorkspace *h)
 {
 	const int	W = L->width;
 	const int	H = L->head;
@@ -203,13 +203,13 @@ tangent_forward(const HelpLayout *L, const float *theta, const float *v,
 	memcpy(h->rhw1, CT(v, L->hw1_b), sizeof(float) * W);
 	help_sgemv(CblasRowMajor, CblasNoTrans, W, L->hw_dim, 1.0f, CT(v, L->hw1_w), L->hw_dim,
 			   hw, 1, 1.0f, h->rhw1, 1);
-	mask_clipped(h->rhw1, ws->hw1, W);
+	MaskClipped(h->rhw1, ws->hw1, W);
 	memcpy(h->rhw2, CT(v, L->hw2_b), sizeof(float) * W);
 	help_sgemv(CblasRowMajor, CblasNoTrans, W, W, 1.0f, CT(v, L->hw2_w), W,
 			   ws->hw1, 1, 1.0f, h->rhw2, 1);
 	help_sgemv(CblasRowMajor, CblasNoTrans, W, W, 1.0f, CT(theta, L->hw2_w), W,
 			   h->rhw1, 1, 1.0f, h->rhw2, 1);
-	mask_clipped(h->rhw2, ws->hw2, W);
+	MaskClipped(h->rhw2, ws->hw2, W);
 
 	/* fc3's shared bias: b3 + W3[:, W:] hw2 */
 	memcpy(h->rhead_const, CT(v, L->fc3_b), sizeof(float) * H);
@@ -219,23 +219,23 @@ tangent_forward(const HelpLayout *L, const float *theta, const float *v,
 			   1.0f, h->rhead_const, 1);
 
 	if (L->kind == HELP_NET_GCN)
-		gcn_tangent(L, theta, v, X, batch, ws, h);
+		GcnTangent(L, theta, v, X, batch, ws, h);
 	else
-		mlp_tangent(L, theta, v, X, batch, ws, h);
+		MlpTangent(L, theta, v, X, batch, ws, h);
 
 	/* head */
 	help_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, batch, H, W,
 			   1.0f, h->rarch_out, W, w3, H, 0.0f, h->rz3, H);
 	help_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, batch, H, W,
 			   1.0f, ws->arch_out, W, v3, H, 1.0f, h->rz3, H);
-	add_to_rows(h->rz3, h->rhead_const, batch, H);
-	mask_clipped(h->rz3, ws->z3, (size_t) batch * H);
+	AddToRows(h->rz3, h->rhead_const, batch, H);
+	MaskClipped(h->rz3, ws->z3, (size_t) batch * H);
 	help_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, batch, H, H,
 			   1.0f, h->rz3, H, CT(theta, L->fc4_w), H, 0.0f, h->rz4, H);
 	help_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, batch, H, H,
 			   1.0f, ws->z3, H, CT(v, L->fc4_w), H, 1.0f, h->rz4, H);
-	add_to_rows(h->rz4, CT(v, L->fc4_b), batch, H);
-	mask_clipped(h->rz4, ws->z4, (size_t) batch * H);
+	AddToRows(h->rz4, CT(v, L->fc4_b), batch, H);
+	MaskClipped(h->rz4, ws->z4, (size_t) batch * H);
 	for (int b = 0; b < batch; b++)
 		h->rpred[b] = CT(v, L->fc5_b)[0];
 	help_sgemv(CblasRowMajor, CblasNoTrans, batch, H, 1.0f, h->rz4, H,
@@ -246,21 +246,21 @@ tangent_forward(const HelpLayout *L, const float *theta, const float *v,
 
 /* Joint backward through the graph convolutions, from darch and rdarch. */
 static void
-gcn_joint_backward(const HelpLayout *L, const float *theta, const float *v,
-				   const float *X, int batch, const HelpWorkspace *ws,
-				   HelpHvpWorkspace *h, float *hv)
+GcnJointBackward(const HelpLayout *L, const float *theta, const float *v,
+				 const float *X, int batch, const HelpWorkspace *ws,
+				 HelpHvpWorkspace *h, float *hv)
 {
 	const int	W = L->width;
 	const int	rows = batch * HELP_NB201_NODES;
 
 	/* last layer: arch_out = relu(G W4 + b4), G = A[8,:] H3 */
-	mask_clipped(h->darch, ws->arch_out, (size_t) batch * W);
-	mask_clipped(h->rdarch, ws->arch_out, (size_t) batch * W);
+	MaskClipped(h->darch, ws->arch_out, (size_t) batch * W);
+	MaskClipped(h->rdarch, ws->arch_out, (size_t) batch * W);
 	help_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, W, W, batch,
 			   1.0f, ws->readout, W, h->rdarch, W, 0.0f, help_tensor(L, hv, L->arch_w[3]), W);
 	help_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, W, W, batch,
 			   1.0f, h->rreadout, W, h->darch, W, 1.0f, help_tensor(L, hv, L->arch_w[3]), W);
-	sum_rows(h->rdarch, batch, W, help_tensor(L, hv, L->arch_b[3]));
+	SumRows(h->rdarch, batch, W, help_tensor(L, hv, L->arch_b[3]));
 	/* d(G) into ds, r(d(G)) into rds, then spread over the nodes */
 	help_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, batch, W, W,
 			   1.0f, h->darch, W, CT(theta, L->arch_w[3]), W, 0.0f, h->ds, W);
@@ -268,8 +268,8 @@ gcn_joint_backward(const HelpLayout *L, const float *theta, const float *v,
 			   1.0f, h->rdarch, W, CT(theta, L->arch_w[3]), W, 0.0f, h->rds, W);
 	help_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, batch, W, W,
 			   1.0f, h->darch, W, CT(v, L->arch_w[3]), W, 1.0f, h->rds, W);
-	readout_global_transposed(X, batch, h->ds, h->dh, W);
-	readout_global_transposed(X, batch, h->rds, h->rdh, W);
+	ReadoutGlobalTransposed(X, batch, h->ds, h->dh, W);
+	ReadoutGlobalTransposed(X, batch, h->rds, h->rdh, W);
 
 	/* layers 3, 2, 1: act[l+1] = relu(A (act[l] W) + b) */
 	for (int l = 2; l >= 0; l--)
@@ -277,9 +277,9 @@ gcn_joint_backward(const HelpLayout *L, const float *theta, const float *v,
 		int			in = l == 0 ? L->in_dim : W;
 		float	   *hv_w = help_tensor(L, hv, L->arch_w[l]);
 
-		mask_clipped(h->dh, ws->act[l + 1], (size_t) rows * W);
-		mask_clipped(h->rdh, ws->act[l + 1], (size_t) rows * W);
-		sum_rows(h->rdh, rows, W, help_tensor(L, hv, L->arch_b[l]));
+		MaskClipped(h->dh, ws->act[l + 1], (size_t) rows * W);
+		MaskClipped(h->rdh, ws->act[l + 1], (size_t) rows * W);
+		SumRows(h->rdh, rows, W, help_tensor(L, hv, L->arch_b[l]));
 		help_nb201_propagate(X, batch, h->dh, h->ds, W, 1);
 		help_nb201_propagate(X, batch, h->rdh, h->rds, W, 1);
 		help_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, in, W, rows,
@@ -299,28 +299,28 @@ gcn_joint_backward(const HelpLayout *L, const float *theta, const float *v,
 
 /* Joint backward through the MLP branch, from darch and rdarch. */
 static void
-mlp_joint_backward(const HelpLayout *L, const float *theta, const float *v,
-				   const float *X, int batch, const HelpWorkspace *ws,
-				   HelpHvpWorkspace *h, float *hv)
+MlpJointBackward(const HelpLayout *L, const float *theta, const float *v,
+				 const float *X, int batch, const HelpWorkspace *ws,
+				 HelpHvpWorkspace *h, float *hv)
 {
 	const int	W = L->width;
 	float	   *hv_w1 = help_tensor(L, hv, L->arch_w[1]);
 
-	mask_clipped(h->darch, ws->arch_out, (size_t) batch * W);
-	mask_clipped(h->rdarch, ws->arch_out, (size_t) batch * W);
+	MaskClipped(h->darch, ws->arch_out, (size_t) batch * W);
+	MaskClipped(h->rdarch, ws->arch_out, (size_t) batch * W);
 	help_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, W, W, batch,
 			   1.0f, h->rdarch, W, ws->act[1], W, 0.0f, hv_w1, W);
 	help_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, W, W, batch,
 			   1.0f, h->darch, W, h->ract[1], W, 1.0f, hv_w1, W);
-	sum_rows(h->rdarch, batch, W, help_tensor(L, hv, L->arch_b[1]));
+	SumRows(h->rdarch, batch, W, help_tensor(L, hv, L->arch_b[1]));
 	help_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, batch, W, W,
 			   1.0f, h->rdarch, W, CT(theta, L->arch_w[1]), W, 0.0f, h->rdh, W);
 	help_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, batch, W, W,
 			   1.0f, h->darch, W, CT(v, L->arch_w[1]), W, 1.0f, h->rdh, W);
-	mask_clipped(h->rdh, ws->act[1], (size_t) batch * W);
+	MaskClipped(h->rdh, ws->act[1], (size_t) batch * W);
 	help_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, W, L->in_dim, batch,
 			   1.0f, h->rdh, W, X, L->in_dim, 0.0f, help_tensor(L, hv, L->arch_w[0]), L->in_dim);
-	sum_rows(h->rdh, batch, W, help_tensor(L, hv, L->arch_b[0]));
+	SumRows(h->rdh, batch, W, help_tensor(L, hv, L->arch_b[0]));
 }
 
 /*
@@ -328,9 +328,9 @@ mlp_joint_backward(const HelpLayout *L, const float *theta, const float *v,
  * into hv.  Needs the primal (ws) and tangent (h) forward passes.
  */
 static void
-joint_backward(const HelpLayout *L, const float *theta, const float *v,
-			   const float *hw, const float *X, const float *y, int batch,
-			   const HelpWorkspace *ws, HelpHvpWorkspace *h, float *hv)
+JointBackward(const HelpLayout *L, const float *theta, const float *v,
+			  const float *hw, const float *X, const float *y, int batch,
+			  const HelpWorkspace *ws, HelpHvpWorkspace *h, float *hv)
 {
 	const int	W = L->width;
 	const int	H = L->head;
@@ -363,13 +363,13 @@ joint_backward(const HelpLayout *L, const float *theta, const float *v,
 			h->dz4[(size_t) b * H + k] = h->dy[b] * w5[k];
 			h->rdz4[(size_t) b * H + k] = h->rdy[b] * w5[k] + h->dy[b] * v5[k];
 		}
-	mask_clipped(h->dz4, ws->z4, (size_t) batch * H);
-	mask_clipped(h->rdz4, ws->z4, (size_t) batch * H);
+	MaskClipped(h->dz4, ws->z4, (size_t) batch * H);
+	MaskClipped(h->rdz4, ws->z4, (size_t) batch * H);
 	help_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, H, H, batch,
 			   1.0f, h->rdz4, H, ws->z3, H, 0.0f, help_tensor(L, hv, L->fc4_w), H);
 	help_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, H, H, batch,
 			   1.0f, h->dz4, H, h->rz3, H, 1.0f, help_tensor(L, hv, L->fc4_w), H);
-	sum_rows(h->rdz4, batch, H, help_tensor(L, hv, L->fc4_b));
+	SumRows(h->rdz4, batch, H, help_tensor(L, hv, L->fc4_b));
 
 	/* fc3: z3 = relu([arch_out, hw2] W3^T + b3) */
 	help_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, batch, H, H,
@@ -378,16 +378,16 @@ joint_backward(const HelpLayout *L, const float *theta, const float *v,
 			   1.0f, h->rdz4, H, CT(theta, L->fc4_w), H, 0.0f, h->rdz3, H);
 	help_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, batch, H, H,
 			   1.0f, h->dz4, H, CT(v, L->fc4_w), H, 1.0f, h->rdz3, H);
-	mask_clipped(h->dz3, ws->z3, (size_t) batch * H);
-	mask_clipped(h->rdz3, ws->z3, (size_t) batch * H);
+	MaskClipped(h->dz3, ws->z3, (size_t) batch * H);
+	MaskClipped(h->rdz3, ws->z3, (size_t) batch * H);
 	help_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, H, W, batch,
 			   1.0f, h->rdz3, H, ws->arch_out, W, 0.0f, hv3, H);
 	help_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, H, W, batch,
 			   1.0f, h->dz3, H, h->rarch_out, W, 1.0f, hv3, H);
-	sum_rows(h->dz3, batch, H, h->s3);
-	sum_rows(h->rdz3, batch, H, h->rs3);
+	SumRows(h->dz3, batch, H, h->s3);
+	SumRows(h->rdz3, batch, H, h->rs3);
 	memcpy(help_tensor(L, hv, L->fc3_b), h->rs3, sizeof(float) * H);
-	outer_pair(hv3 + W, H, h->rs3, ws->hw2, h->s3, h->rhw2, H, W);
+	OuterPair(hv3 + W, H, h->rs3, ws->hw2, h->s3, h->rhw2, H, W);
 	help_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, batch, W, H,
 			   1.0f, h->dz3, H, w3, H, 0.0f, h->darch, W);
 	help_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, batch, W, H,
@@ -399,22 +399,22 @@ joint_backward(const HelpLayout *L, const float *theta, const float *v,
 	help_sgemv(CblasRowMajor, CblasTrans, H, W, 1.0f, w3 + W, H, h->s3, 1, 0.0f, h->dhw2, 1);
 	help_sgemv(CblasRowMajor, CblasTrans, H, W, 1.0f, v3 + W, H, h->s3, 1, 0.0f, h->rdhw2, 1);
 	help_sgemv(CblasRowMajor, CblasTrans, H, W, 1.0f, w3 + W, H, h->rs3, 1, 1.0f, h->rdhw2, 1);
-	mask_clipped(h->dhw2, ws->hw2, W);
-	mask_clipped(h->rdhw2, ws->hw2, W);
-	outer_pair(help_tensor(L, hv, L->hw2_w), W, h->rdhw2, ws->hw1, h->dhw2, h->rhw1, W, W);
+	MaskClipped(h->dhw2, ws->hw2, W);
+	MaskClipped(h->rdhw2, ws->hw2, W);
+	OuterPair(help_tensor(L, hv, L->hw2_w), W, h->rdhw2, ws->hw1, h->dhw2, h->rhw1, W, W);
 	memcpy(help_tensor(L, hv, L->hw2_b), h->rdhw2, sizeof(float) * W);
 	help_sgemv(CblasRowMajor, CblasTrans, W, W, 1.0f, CT(theta, L->hw2_w), W,
 			   h->rdhw2, 1, 0.0f, h->rdhw1, 1);
 	help_sgemv(CblasRowMajor, CblasTrans, W, W, 1.0f, CT(v, L->hw2_w), W,
 			   h->dhw2, 1, 1.0f, h->rdhw1, 1);
-	mask_clipped(h->rdhw1, ws->hw1, W);
-	outer_pair(help_tensor(L, hv, L->hw1_w), L->hw_dim, h->rdhw1, hw, NULL, NULL, W, L->hw_dim);
+	MaskClipped(h->rdhw1, ws->hw1, W);
+	OuterPair(help_tensor(L, hv, L->hw1_w), L->hw_dim, h->rdhw1, hw, NULL, NULL, W, L->hw_dim);
 	memcpy(help_tensor(L, hv, L->hw1_b), h->rdhw1, sizeof(float) * W);
 
 	if (L->kind == HELP_NET_GCN)
-		gcn_joint_backward(L, theta, v, X, batch, ws, h, hv);
+		GcnJointBackward(L, theta, v, X, batch, ws, h, hv);
 	else
-		mlp_joint_backward(L, theta, v, X, batch, ws, h, hv);
+		MlpJointBackward(L, theta, v, X, batch, ws, h, hv);
 }
 
 /* See hvp.h. */
@@ -424,7 +424,7 @@ help_mse_hvp(const HelpLayout *L, const float *theta, const float *v,
 			 HelpWorkspace *ws, HelpHvpWorkspace *h)
 {
 	help_net_forward(L, theta, hw, X, n, h->pred, ws);
-	tangent_forward(L, theta, v, hw, X, n, ws, h);
-	joint_backward(L, theta, v, hw, X, y, n, ws, h, hv);
+	TangentForward(L, theta, v, hw, X, n, ws, h);
+	JointBackward(L, theta, v, hw, X, y, n, ws, h, hv);
 	return help_mse(h->pred, y, n, NULL);
 }

@@ -8,8 +8,8 @@
 
 /* Append a tensor to a layout; returns its index. */
 static int
-add_tensor(HelpTensor *tensors, int *n, size_t *total, const char *name,
-		   int rows, int cols)
+AddTensor(HelpTensor *tensors, int *n, size_t *total, const char *name,
+		  int rows, int cols)
 {
 	HelpTensor *t = &tensors[*n];
 
@@ -54,40 +54,40 @@ help_layout_init(HelpLayout *L, HelpSpace space, int width)
 		for (int l = 0; l < 4; l++)
 		{
 			/* graph convolution weights are [in, out] */
-			L->arch_w[l] = add_tensor(L->tensors, &n, &total, gcn_w[l],
-									  l == 0 ? L->in_dim : W, W);
-			L->arch_b[l] = add_tensor(L->tensors, &n, &total, gcn_b[l], W, 0);
+			L->arch_w[l] = AddTensor(L->tensors, &n, &total, gcn_w[l],
+									 l == 0 ? L->in_dim : W, W);
+			L->arch_b[l] = AddTensor(L->tensors, &n, &total, gcn_b[l], W, 0);
 		}
 	}
 	else
 	{
 		L->in_dim = help_space_encoding_dim(space);
 		L->n_arch_layers = 2;
-		L->arch_w[0] = add_tensor(L->tensors, &n, &total, "meta_learner.fc1.weight", W, L->in_dim);
-		L->arch_b[0] = add_tensor(L->tensors, &n, &total, "meta_learner.fc1.bias", W, 0);
-		L->arch_w[1] = add_tensor(L->tensors, &n, &total, "meta_learner.fc2.weight", W, W);
-		L->arch_b[1] = add_tensor(L->tensors, &n, &total, "meta_learner.fc2.bias", W, 0);
+		L->arch_w[0] = AddTensor(L->tensors, &n, &total, "meta_learner.fc1.weight", W, L->in_dim);
+		L->arch_b[0] = AddTensor(L->tensors, &n, &total, "meta_learner.fc1.bias", W, 0);
+		L->arch_w[1] = AddTensor(L->tensors, &n, &total, "meta_learner.fc2.weight", W, W);
+		L->arch_b[1] = AddTensor(L->tensors, &n, &total, "meta_learner.fc2.bias", W, 0);
 	}
-	L->hw1_w = add_tensor(L->tensors, &n, &total, "meta_learner.fc_hw1.weight", W, L->hw_dim);
-	L->hw1_b = add_tensor(L->tensors, &n, &total, "meta_learner.fc_hw1.bias", W, 0);
-	L->hw2_w = add_tensor(L->tensors, &n, &total, "meta_learner.fc_hw2.weight", W, W);
-	L->hw2_b = add_tensor(L->tensors, &n, &total, "meta_learner.fc_hw2.bias", W, 0);
-	L->fc3_w = add_tensor(L->tensors, &n, &total, "meta_learner.fc3.weight", H, H);
-	L->fc3_b = add_tensor(L->tensors, &n, &total, "meta_learner.fc3.bias", H, 0);
-	L->fc4_w = add_tensor(L->tensors, &n, &total, "meta_learner.fc4.weight", H, H);
-	L->fc4_b = add_tensor(L->tensors, &n, &total, "meta_learner.fc4.bias", H, 0);
-	L->fc5_w = add_tensor(L->tensors, &n, &total, "meta_learner.fc5.weight", 1, H);
-	L->fc5_b = add_tensor(L->tensors, &n, &total, "meta_learner.fc5.bias", 1, 0);
+	L->hw1_w = AddTensor(L->tensors, &n, &total, "meta_learner.fc_hw1.weight", W, L->hw_dim);
+	L->hw1_b = AddTensor(L->tensors, &n, &total, "meta_learner.fc_hw1.bias", W, 0);
+	L->hw2_w = AddTensor(L->tensors, &n, &total, "meta_learner.fc_hw2.weight", W, W);
+	L->hw2_b = AddTensor(L->tensors, &n, &total, "meta_learner.fc_hw2.bias", W, 0);
+	L->fc3_w = AddTensor(L->tensors, &n, &total, "meta_learner.fc3.weight", H, H);
+	L->fc3_b = AddTensor(L->tensors, &n, &total, "meta_learner.fc3.bias", H, 0);
+	L->fc4_w = AddTensor(L->tensors, &n, &total, "meta_learner.fc4.weight", H, H);
+	L->fc4_b = AddTensor(L->tensors, &n, &total, "meta_learner.fc4.bias", H, 0);
+	L->fc5_w = AddTensor(L->tensors, &n, &total, "meta_learner.fc5.weight", 1, H);
+	L->fc5_b = AddTensor(L->tensors, &n, &total, "meta_learner.fc5.bias", 1, 0);
 	L->n_tensors = n;
 	L->n_params = total;
 
 	L->z_dim = 3 * (H + 1);
 	n = 0;
 	total = 0;
-	add_tensor(L->infer, &n, &total, "z_encoder.0.weight", HELP_INFER_HIDDEN, L->hw_dim);
-	add_tensor(L->infer, &n, &total, "z_encoder.0.bias", HELP_INFER_HIDDEN, 0);
-	add_tensor(L->infer, &n, &total, "z_encoder.2.weight", 2 * L->z_dim, HELP_INFER_HIDDEN);
-	add_tensor(L->infer, &n, &total, "z_encoder.2.bias", 2 * L->z_dim, 0);
+	AddTensor(L->infer, &n, &total, "z_encoder.0.weight", HELP_INFER_HIDDEN, L->hw_dim);
+	AddTensor(L->infer, &n, &total, "z_encoder.0.bias", HELP_INFER_HIDDEN, 0);
+	AddTensor(L->infer, &n, &total, "z_encoder.2.weight", 2 * L->z_dim, HELP_INFER_HIDDEN);
+	AddTensor(L->infer, &n, &total, "z_encoder.2.bias", 2 * L->z_dim, 0);
 	L->n_infer = total;
 }
 

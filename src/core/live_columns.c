@@ -19,7 +19,7 @@ help_live_scratch_create(int x_floats, int w_floats)
 {
 	HelpLiveScratch *s = HELP_ARENA_NEW(HelpLiveScratch);
 
-	/* 16 floats of room past the end for gather_columns_avx512's stores */
+	/* 16 floats of room past the end for GatherColumnsAvx512's stores */
 	s->x = help_arena_alloc(&s->arena, sizeof(float) * ((size_t) x_floats + 16));
 	s->w = help_arena_alloc(&s->arena, sizeof(float) * ((size_t) w_floats + 16));
 	s->x_capacity = x_floats;
@@ -53,7 +53,7 @@ typedef struct LiveSet
  */
 HELP_VECTOR_CLONES
 static void
-live_columns(const float *X, int m, int k, int ldx, LiveSet *set)
+LiveColumns(const float *X, int m, int k, int ldx, LiveSet *set)
 {
 	int32_t		any[HELP_LIVE_MAX_K] = {0};
 
@@ -77,13 +77,13 @@ live_columns(const float *X, int m, int k, int ldx, LiveSet *set)
 
 #if defined(__x86_64__) && defined(__GNUC__)
 /*
- * gather_columns with AVX-512: per 16-column block, a masked load and a
+ * GatherColumns with AVX-512: per 16-column block, a masked load and a
  * compress of the live lanes.  Each store writes 16 floats, so out needs 15
  * floats of room past its end (the scratch has them).
  */
 __attribute__((target("avx512f")))
 static void
-gather_columns_avx512(const float *X, int m, int ldx, const LiveSet *set, float *out)
+GatherColumnsAvx512(const float *X, int m, int ldx, const LiveSet *set, float *out)
 {
 	for (int r = 0; r < m; r++)
 	{
@@ -104,12 +104,12 @@ gather_columns_avx512(const float *X, int m, int ldx, const LiveSet *set, float 
 
 /* out (m x set->n, packed) = the live columns of X (ldx). */
 static void
-gather_columns(const float *X, int m, int ldx, const LiveSet *set, float *out)
+GatherColumns(const float *X, int m, int ldx, const LiveSet *set, float *out)
 {
 #if defined(__x86_64__) && defined(__GNUC__)
 	if (__builtin_cpu_supports("avx512f"))
 	{
-		gather_columns_avx512(X, m, ldx, set, out);
+		GatherColumnsAvx512(X, m, ldx, set, out);
 		return;
 	}
 #endif
@@ -134,7 +134,7 @@ help_sgemm_live_columns(int m, int n, int k, const float *X, int ldx,
 	if (m >= HELP_LIVE_MIN_ROWS && k <= HELP_LIVE_MAX_K &&
 		(size_t) m * k <= (size_t) s->x_capacity && (size_t) n * k <= (size_t) s->w_capacity)
 	{
-		live_columns(X, m, k, ldx, &set);
+		LiveColumns(X, m, k, ldx, &set);
 		if (set.n == 0)
 		{
 			for (int r = 0; r < m; r++)
@@ -143,8 +143,8 @@ help_sgemm_live_columns(int m, int n, int k, const float *X, int ldx,
 		}
 		if (set.n < k)
 		{
-			gather_columns(X, m, ldx, &set, s->x);
-			gather_columns(W, n, ldw, &set, s->w);
+			GatherColumns(X, m, ldx, &set, s->x);
+			GatherColumns(W, n, ldw, &set, s->w);
 			help_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, m, n, set.n,
 					   1.0f, s->x, set.n, s->w, set.n, 0.0f, C, ldc);
 			return;

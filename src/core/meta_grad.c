@@ -65,9 +65,9 @@ help_meta_workspace_destroy(HelpMetaWorkspace *mw)
  * next = cur - alpha (.) g with g = grad L_support(cur) kept in grad.
  */
 static void
-inner_step(const HelpLayout *L, const float *cur, float *restrict next,
-		   const float *restrict alpha, const HelpMetaTask *task,
-		   float *restrict grad, HelpMetaWorkspace *mw)
+InnerStep(const HelpLayout *L, const float *cur, float *restrict next,
+		  const float *restrict alpha, const HelpMetaTask *task,
+		  float *restrict grad, HelpMetaWorkspace *mw)
 {
 	help_net_forward(L, cur, task->hw, task->support_X, task->n_support, mw->pred, mw->ws);
 	help_mse(mw->pred, task->support_y, task->n_support, mw->dy);
@@ -79,14 +79,14 @@ inner_step(const HelpLayout *L, const float *cur, float *restrict next,
 /*
  * Back through the inner steps: turns u = d loss / d theta_K into
  * d loss / d theta_0 and adds weight * d loss / d alpha into dalpha.  Built
- * for AVX-512/AVX2 too: its per-parameter loops are hot.  (inner_step is
+ * for AVX-512/AVX2 too: its per-parameter loops are hot.  (InnerStep is
  * not: it must match help_inner_loop bit for bit.)
  */
 HELP_VECTOR_CLONES
 static void
-backprop_inner_steps(const HelpLayout *L, const HelpMetaSpec *spec,
-					 const float *restrict alpha, const HelpMetaTask *task,
-					 double weight, float *restrict dalpha, HelpMetaWorkspace *mw)
+BackpropInnerSteps(const HelpLayout *L, const HelpMetaSpec *spec,
+				   const float *restrict alpha, const HelpMetaTask *task,
+				   double weight, float *restrict dalpha, HelpMetaWorkspace *mw)
 {
 	size_t		P = L->n_params;
 	float		w = (float) weight;
@@ -134,8 +134,8 @@ help_meta_task(const HelpLayout *L, const HelpMetaSpec *spec, const float *theta
 
 	/* inner steps, keeping every theta_k and g_k for the backward pass */
 	for (int k = 0; k < K; k++)
-		inner_step(L, mw->thetas + P * k, mw->thetas + P * (k + 1), alpha, task,
-				   mw->grads + P * k, mw);
+		InnerStep(L, mw->thetas + P * k, mw->thetas + P * (k + 1), alpha, task,
+				  mw->grads + P * k, mw);
 
 	/* query loss at theta_K */
 	help_net_forward(L, mw->thetas + P * K, task->hw, task->query_X, task->n_query,
@@ -147,7 +147,7 @@ help_meta_task(const HelpLayout *L, const HelpMetaSpec *spec, const float *theta
 		return mse + spec->kl_weight * kl;
 
 	help_net_backward(L, mw->thetas + P * K, task->hw, task->query_X, mw->dy, mw->u, mw->ws);
-	backprop_inner_steps(L, spec, alpha, task, weight, grad->alpha, mw);
+	BackpropInnerSteps(L, spec, alpha, task, weight, grad->alpha, mw);
 
 	/* through the modulation, the reparameterization and the KL term */
 	help_modulate_backward(L, theta, mw->z, spec->z_scale, mw->u, mw->u, mw->dz);

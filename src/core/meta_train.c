@@ -81,14 +81,14 @@ typedef struct Trainer
 
 /* Uniform in [-bound, bound). */
 static float
-uniform_symmetric(HelpRng *rng, double bound)
+UniformSymmetric(HelpRng *rng, double bound)
 {
 	return (float) ((2.0 * help_rng_uniform(rng) - 1.0) * bound);
 }
 
 /* Fill one layout's tensors as PyTorch's Linear does (bias bound from its weight). */
 static void
-init_linear_tensors(const HelpTensor *tensors, int n_tensors, HelpRng *rng, float *params)
+InitLinearTensors(const HelpTensor *tensors, int n_tensors, HelpRng *rng, float *params)
 {
 	double		bound = 1.0;
 
@@ -99,7 +99,7 @@ init_linear_tensors(const HelpTensor *tensors, int n_tensors, HelpRng *rng, floa
 		if (T->ndim == 2)
 			bound = 1.0 / sqrt((double) T->shape[1]);
 		for (size_t i = 0; i < T->size; i++)
-			params[T->offset + i] = uniform_symmetric(rng, bound);
+			params[T->offset + i] = UniformSymmetric(rng, bound);
 	}
 }
 
@@ -111,7 +111,7 @@ help_meta_init(const HelpLayout *L, uint64_t seed, double inner_lr_init,
 	HelpRng		rng;
 
 	help_rng_seed(&rng, seed);
-	init_linear_tensors(L->tensors, L->n_tensors, &rng, theta);
+	InitLinearTensors(L->tensors, L->n_tensors, &rng, theta);
 	if (L->kind == HELP_NET_GCN)
 	{
 		/* the reference's GraphConvolution and its init_weights() */
@@ -121,12 +121,12 @@ help_meta_init(const HelpLayout *L, uint64_t seed, double inner_lr_init,
 			const HelpTensor *b = &L->tensors[L->arch_b[l]];
 
 			for (size_t i = 0; i < w->size; i++)
-				theta[w->offset + i] = uniform_symmetric(&rng, 0.05);
+				theta[w->offset + i] = UniformSymmetric(&rng, 0.05);
 			for (size_t i = 0; i < b->size; i++)
-				theta[b->offset + i] = uniform_symmetric(&rng, 1.0 / sqrt((double) L->width));
+				theta[b->offset + i] = UniformSymmetric(&rng, 1.0 / sqrt((double) L->width));
 		}
 	}
-	init_linear_tensors(L->infer, HELP_INFER_TENSORS, &rng, infer);
+	InitLinearTensors(L->infer, HELP_INFER_TENSORS, &rng, infer);
 	for (size_t i = 0; i < L->n_params; i++)
 		alpha[i] = (float) inner_lr_init;
 }
@@ -137,7 +137,7 @@ help_meta_init(const HelpLayout *L, uint64_t seed, double inner_lr_init,
  */
 HELP_VECTOR_CLONES
 static void
-adam_step(float *p, const float *g, float *m, float *v, size_t n, double lr, int t)
+AdamStep(float *p, const float *g, float *m, float *v, size_t n, double lr, int t)
 {
 	double		correction1 = 1.0 - pow(ADAM_BETA1, t);
 	double		correction2 = 1.0 - pow(ADAM_BETA2, t);
@@ -155,8 +155,8 @@ adam_step(float *p, const float *g, float *m, float *v, size_t n, double lr, int
 
 /* Reject settings and data that cannot make an episode. */
 static HelpStatus
-check_inputs(const HelpMetaTrainSpec *spec, const HelpTrainDevice *devices,
-			 int n_devices, HelpError *err)
+CheckInputs(const HelpMetaTrainSpec *spec, const HelpTrainDevice *devices,
+			int n_devices, HelpError *err)
 {
 	if (spec->episodes < 0 || spec->tasks_per_episode < 1 || spec->support < 1 ||
 		spec->query < 1 || spec->meta.inner_steps < 0 || spec->validate_every < 1)
@@ -178,7 +178,7 @@ check_inputs(const HelpMetaTrainSpec *spec, const HelpTrainDevice *devices,
 
 /* Zeroed Adam moments for n parameters, from arena. */
 static void
-adam_moments_alloc(AdamMoments *mom, size_t n, HelpArena *arena)
+AdamMomentsAlloc(AdamMoments *mom, size_t n, HelpArena *arena)
 {
 	mom->m = help_arena_alloc(arena, sizeof(float) * n);
 	mom->v = help_arena_alloc(arena, sizeof(float) * n);
@@ -186,7 +186,7 @@ adam_moments_alloc(AdamMoments *mom, size_t n, HelpArena *arena)
 
 /* Zeroed gradient buffers in the layouts of theta, alpha and infer. */
 static void
-meta_grad_alloc(HelpMetaGrad *g, const HelpLayout *L, HelpArena *arena)
+MetaGradAlloc(HelpMetaGrad *g, const HelpLayout *L, HelpArena *arena)
 {
 	g->theta = help_arena_alloc(arena, sizeof(float) * L->n_params);
 	g->alpha = help_arena_alloc(arena, sizeof(float) * L->n_params);
@@ -194,7 +194,7 @@ meta_grad_alloc(HelpMetaGrad *g, const HelpLayout *L, HelpArena *arena)
 }
 
 static void
-meta_grad_zero(HelpMetaGrad *g, const HelpLayout *L)
+MetaGradZero(HelpMetaGrad *g, const HelpLayout *L)
 {
 	memset(g->theta, 0, sizeof(float) * L->n_params);
 	memset(g->alpha, 0, sizeof(float) * L->n_params);
@@ -202,8 +202,8 @@ meta_grad_zero(HelpMetaGrad *g, const HelpLayout *L)
 }
 
 static Trainer *
-trainer_create(const HelpLayout *L, const HelpMetaTrainSpec *spec,
-			   const HelpTrainDevice *devices, int n_devices)
+TrainerCreate(const HelpLayout *L, const HelpMetaTrainSpec *spec,
+			  const HelpTrainDevice *devices, int n_devices)
 {
 	Trainer    *tr = HELP_ARENA_NEW(Trainer);
 	int			T = spec->tasks_per_episode;
@@ -227,7 +227,7 @@ trainer_create(const HelpLayout *L, const HelpMetaTrainSpec *spec,
 		tr->slots[t].X = help_arena_alloc(&tr->arena, sizeof(float) * rows * tr->enc_dim);
 		tr->slots[t].y = help_arena_alloc(&tr->arena, sizeof(float) * rows);
 		tr->slots[t].eps = help_arena_alloc(&tr->arena, sizeof(double) * L->z_dim);
-		meta_grad_alloc(&tr->slots[t].grad, L, &tr->arena);
+		MetaGradAlloc(&tr->slots[t].grad, L, &tr->arena);
 	}
 	tr->workers = help_arena_alloc(&tr->arena, sizeof(Worker) * tr->threads);
 	tr->thread_ids = help_arena_alloc(&tr->arena, sizeof(pthread_t) * tr->threads);
@@ -239,15 +239,15 @@ trainer_create(const HelpLayout *L, const HelpMetaTrainSpec *spec,
 		tr->workers[w].mw = help_meta_workspace_create(L, spec->support, spec->query,
 													   spec->meta.inner_steps);
 	}
-	meta_grad_alloc(&tr->grad, L, &tr->arena);
-	adam_moments_alloc(&tr->adam_theta, L->n_params, &tr->arena);
-	adam_moments_alloc(&tr->adam_alpha, L->n_params, &tr->arena);
-	adam_moments_alloc(&tr->adam_infer, L->n_infer, &tr->arena);
+	MetaGradAlloc(&tr->grad, L, &tr->arena);
+	AdamMomentsAlloc(&tr->adam_theta, L->n_params, &tr->arena);
+	AdamMomentsAlloc(&tr->adam_alpha, L->n_params, &tr->arena);
+	AdamMomentsAlloc(&tr->adam_infer, L->n_infer, &tr->arena);
 	return tr;
 }
 
 static void
-trainer_destroy(Trainer *tr)
+TrainerDestroy(Trainer *tr)
 {
 	for (int w = 0; w < tr->threads; w++)
 		help_meta_workspace_destroy(tr->workers[w].mw);
@@ -256,7 +256,7 @@ trainer_destroy(Trainer *tr)
 
 /* Move k random items of items[0..n) to the front (partial Fisher-Yates). */
 static void
-choose_front(HelpRng *rng, int *items, int n, int k)
+ChooseFront(HelpRng *rng, int *items, int n, int k)
 {
 	for (int i = 0; i < k; i++)
 	{
@@ -270,14 +270,14 @@ choose_front(HelpRng *rng, int *items, int n, int k)
 
 /* Draw one device's task into a slot: support and query rows, and z noise. */
 static void
-draw_task(Trainer *tr, const HelpTrainDevice *dev, TaskSlot *slot)
+DrawTask(Trainer *tr, const HelpTrainDevice *dev, TaskSlot *slot)
 {
 	const HelpMetaTrainSpec *spec = tr->spec;
 	int			rows = spec->support + spec->query;
 
 	for (int i = 0; i < dev->n; i++)
 		tr->pool_order[i] = i;
-	choose_front(&tr->rng, tr->pool_order, dev->n, rows);
+	ChooseFront(&tr->rng, tr->pool_order, dev->n, rows);
 	for (int r = 0; r < rows; r++)
 	{
 		int			a = tr->pool_order[r];
@@ -300,29 +300,29 @@ draw_task(Trainer *tr, const HelpTrainDevice *dev, TaskSlot *slot)
 
 /* Meta-loss and gradient of one task into its slot. */
 static void
-run_task(Worker *w, TaskSlot *slot)
+RunTask(Worker *w, TaskSlot *slot)
 {
 	const Trainer *tr = w->tr;
 
-	meta_grad_zero(&slot->grad, tr->L);
+	MetaGradZero(&slot->grad, tr->L);
 	slot->loss = help_meta_task(tr->L, &tr->spec->meta, tr->theta, tr->alpha, tr->infer,
 								&slot->task, 1.0, &slot->grad, NULL, w->mw);
 }
 
 /* A worker thread's share of the episode's tasks: id, id + threads, ... */
 static void *
-tasks_main(void *arg)
+TasksMain(void *arg)
 {
 	Worker	   *w = arg;
 
 	for (int t = w->id; t < w->tr->spec->tasks_per_episode; t += w->tr->threads)
-		run_task(w, &w->tr->slots[t]);
+		RunTask(w, &w->tr->slots[t]);
 	return NULL;
 }
 
 /* The first..first + n elements of slice part of parts of n_total. */
 static size_t
-slice_bounds(size_t n_total, int part, int parts, size_t *n)
+SliceBounds(size_t n_total, int part, int parts, size_t *n)
 {
 	size_t		first = n_total * part / parts;
 
@@ -336,15 +336,15 @@ slice_bounds(size_t n_total, int part, int parts, size_t *n)
  * element, so how the vectors are sliced cannot change a bit.
  */
 static void
-update_slice(Trainer *tr, int part, int parts)
+UpdateSlice(Trainer *tr, int part, int parts)
 {
 	const HelpLayout *L = tr->L;
 	int			T = tr->spec->tasks_per_episode;
 	float		weight = 1.0f / T;
 	size_t		n,
 				ni;
-	size_t		first = slice_bounds(L->n_params, part, parts, &n);
-	size_t		ifirst = slice_bounds(L->n_infer, part, parts, &ni);
+	size_t		first = SliceBounds(L->n_params, part, parts, &n);
+	size_t		ifirst = SliceBounds(L->n_infer, part, parts, &ni);
 	HelpMetaGrad *sum = &tr->grad;
 
 	memset(sum->theta + first, 0, sizeof(float) * n);
@@ -362,21 +362,21 @@ update_slice(Trainer *tr, int part, int parts)
 		for (size_t i = ifirst; i < ifirst + ni; i++)
 			sum->infer[i] += weight * g->infer[i];
 	}
-	adam_step(tr->theta + first, sum->theta + first, tr->adam_theta.m + first,
-			  tr->adam_theta.v + first, n, tr->spec->meta_lr, tr->adam_t);
-	adam_step(tr->alpha + first, sum->alpha + first, tr->adam_alpha.m + first,
-			  tr->adam_alpha.v + first, n, tr->spec->meta_lr, tr->adam_t);
-	adam_step(tr->infer + ifirst, sum->infer + ifirst, tr->adam_infer.m + ifirst,
-			  tr->adam_infer.v + ifirst, ni, tr->spec->meta_lr, tr->adam_t);
+	AdamStep(tr->theta + first, sum->theta + first, tr->adam_theta.m + first,
+			 tr->adam_theta.v + first, n, tr->spec->meta_lr, tr->adam_t);
+	AdamStep(tr->alpha + first, sum->alpha + first, tr->adam_alpha.m + first,
+			 tr->adam_alpha.v + first, n, tr->spec->meta_lr, tr->adam_t);
+	AdamStep(tr->infer + ifirst, sum->infer + ifirst, tr->adam_infer.m + ifirst,
+			 tr->adam_infer.v + ifirst, ni, tr->spec->meta_lr, tr->adam_t);
 }
 
 /* A worker thread's slice of the episode's update. */
 static void *
-update_main(void *arg)
+UpdateMain(void *arg)
 {
 	Worker	   *w = arg;
 
-	update_slice(w->tr, w->id, w->tr->threads);
+	UpdateSlice(w->tr, w->id, w->tr->threads);
 	return NULL;
 }
 
@@ -387,7 +387,7 @@ update_main(void *arg)
  * cannot be started has its share run here.
  */
 static void
-run_threaded(Trainer *tr, void *(*work) (void *))
+RunThreaded(Trainer *tr, void *(*work) (void *))
 {
 	pthread_t  *threads = tr->thread_ids;
 	int		   *started = tr->thread_started;
@@ -417,18 +417,18 @@ run_threaded(Trainer *tr, void *(*work) (void *))
  * asked to stop (the weights are then left as they were).
  */
 static double
-run_episode(Trainer *tr, const HelpTrainDevice *devices, int n_devices,
-			float *theta, float *alpha, float *infer,
-			const HelpMetaTrainHooks *hooks, int *stopped)
+RunEpisode(Trainer *tr, const HelpTrainDevice *devices, int n_devices,
+		   float *theta, float *alpha, float *infer,
+		   const HelpMetaTrainHooks *hooks, int *stopped)
 {
 	const HelpMetaTrainSpec *spec = tr->spec;
 	int			T = spec->tasks_per_episode;
 	double		loss = 0.0;
 	HelpInterruptFn interrupted = hooks ? hooks->interrupted : NULL;
 
-	choose_front(&tr->rng, tr->device_order, n_devices, T);
+	ChooseFront(&tr->rng, tr->device_order, n_devices, T);
 	for (int t = 0; t < T; t++)
-		draw_task(tr, &devices[tr->device_order[t]], &tr->slots[t]);
+		DrawTask(tr, &devices[tr->device_order[t]], &tr->slots[t]);
 	tr->theta = theta;
 	tr->alpha = alpha;
 	tr->infer = infer;
@@ -436,13 +436,13 @@ run_episode(Trainer *tr, const HelpTrainDevice *devices, int n_devices,
 	{
 		for (int t = 0; t < T && !*stopped; t++)
 		{
-			run_task(&tr->workers[0], &tr->slots[t]);
+			RunTask(&tr->workers[0], &tr->slots[t]);
 			*stopped = interrupted && interrupted(hooks->arg);
 		}
 	}
 	else
 	{
-		run_threaded(tr, tasks_main);
+		RunThreaded(tr, TasksMain);
 		*stopped = interrupted && interrupted(hooks->arg);
 	}
 	if (*stopped)
@@ -452,9 +452,9 @@ run_episode(Trainer *tr, const HelpTrainDevice *devices, int n_devices,
 		loss += tr->slots[t].loss / T;
 	tr->adam_t++;
 	if (tr->threads == 1)
-		update_slice(tr, 0, 1);
+		UpdateSlice(tr, 0, 1);
 	else
-		run_threaded(tr, update_main);
+		RunThreaded(tr, UpdateMain);
 	return loss;
 }
 
@@ -475,14 +475,14 @@ help_meta_train_run(const HelpLayout *L, const HelpMetaTrainSpec *spec,
 
 	if (episodes_done)
 		*episodes_done = 0;
-	status = check_inputs(spec, devices, n_devices, err);
+	status = CheckInputs(spec, devices, n_devices, err);
 	if (status != HELP_OK)
 		return status;
-	tr = trainer_create(L, spec, devices, n_devices);
+	tr = TrainerCreate(L, spec, devices, n_devices);
 	while (done < spec->episodes && !stopped)
 	{
-		double		loss = run_episode(tr, devices, n_devices, theta, alpha, infer,
-									   hooks, &stopped);
+		double		loss = RunEpisode(tr, devices, n_devices, theta, alpha, infer,
+									  hooks, &stopped);
 
 		if (stopped)
 			break;
@@ -498,7 +498,7 @@ help_meta_train_run(const HelpLayout *L, const HelpMetaTrainSpec *spec,
 			episodes_since = 0;
 		}
 	}
-	trainer_destroy(tr);
+	TrainerDestroy(tr);
 	if (episodes_done)
 		*episodes_done = done;
 	return HELP_OK;

@@ -25,7 +25,7 @@
 
 /* The buffers of a prediction-only workspace (see HelpWorkspace). */
 static HelpWorkspace *
-workspace_for_prediction(const HelpLayout *L, int max_batch)
+WorkspaceForPrediction(const HelpLayout *L, int max_batch)
 {
 	HelpWorkspace *ws = HELP_ARENA_NEW(HelpWorkspace);
 	size_t		B = (size_t) max_batch;
@@ -48,7 +48,7 @@ workspace_for_prediction(const HelpLayout *L, int max_batch)
 HelpWorkspace *
 help_workspace_create(const HelpLayout *L, int max_batch)
 {
-	HelpWorkspace *ws = workspace_for_prediction(L, max_batch);
+	HelpWorkspace *ws = WorkspaceForPrediction(L, max_batch);
 	size_t		B = (size_t) max_batch;
 	size_t		W = (size_t) L->width;
 	size_t		H = (size_t) L->head;
@@ -85,7 +85,7 @@ help_workspace_create(const HelpLayout *L, int max_batch)
 HelpWorkspace *
 help_predict_workspace_create(const HelpLayout *L, int max_batch)
 {
-	HelpWorkspace *ws = workspace_for_prediction(L, max_batch);
+	HelpWorkspace *ws = WorkspaceForPrediction(L, max_batch);
 
 	if (L->kind == HELP_NET_GCN)
 		ws->plan = help_gcn_plan_create(L, max_batch);
@@ -107,7 +107,7 @@ help_workspace_destroy(HelpWorkspace *ws)
 /* x <- relu(x + bias) over rows of length n. */
 HELP_VECTOR_CLONES
 static void
-add_bias_relu(float *x, const float *bias, size_t rows, int n)
+AddBiasRelu(float *x, const float *bias, size_t rows, int n)
 {
 	for (size_t r = 0; r < rows; r++)
 	{
@@ -129,7 +129,7 @@ add_bias_relu(float *x, const float *bias, size_t rows, int n)
  */
 HELP_VECTOR_CLONES
 static void
-relu_mask(float *x, const float *act, size_t n)
+ReluMask(float *x, const float *act, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		x[i] = act[i] <= 0.0f ? 0.0f : x[i];
@@ -138,7 +138,7 @@ relu_mask(float *x, const float *act, size_t n)
 /* out[k] = sum over rows of x[r][k]. */
 HELP_VECTOR_CLONES
 static void
-column_sums(const float *x, size_t rows, int n, float *out)
+ColumnSums(const float *x, size_t rows, int n, float *out)
 {
 	memset(out, 0, sizeof(float) * n);
 	for (size_t r = 0; r < rows; r++)
@@ -149,8 +149,8 @@ column_sums(const float *x, size_t rows, int n, float *out)
 /* out[c] = sum of the rows x[r] (width n) of class c, for n_classes classes. */
 HELP_VECTOR_CLONES
 static void
-sum_by_class(const float *x, size_t rows, int n, const int *row_class, int n_classes,
-			 float *out)
+SumByClass(const float *x, size_t rows, int n, const int *row_class, int n_classes,
+		   float *out)
 {
 	memset(out, 0, sizeof(float) * n_classes * n);
 	for (size_t r = 0; r < rows; r++)
@@ -166,7 +166,7 @@ sum_by_class(const float *x, size_t rows, int n, const int *row_class, int n_cla
 /* g[i][j] = a[i] * b[j] (an outer product into a gradient). */
 HELP_VECTOR_CLONES
 static void
-outer(float *g, const float *a, int m, const float *b, int n)
+Outer(float *g, const float *a, int m, const float *b, int n)
 {
 	for (int i = 0; i < m; i++)
 		for (int j = 0; j < n; j++)
@@ -175,7 +175,7 @@ outer(float *g, const float *a, int m, const float *b, int n)
 
 /* Propagation matrix of the b-th NAS-Bench-201 encoding. */
 static inline const float *
-cell_adjacency(const float *X, int b)
+CellAdjacency(const float *X, int b)
 {
 	return X + (size_t) b * HELP_NB201_ENC_DIM + HELP_NB201_NODES * HELP_NB201_FEATS;
 }
@@ -185,18 +185,18 @@ cell_adjacency(const float *X, int b)
  * A_b^T in[b] when transposed (the backward pass).  A has about 27 nonzeros
  * of 81, so each output row is a short sum of scaled input rows.  With
  * row_class, node row r of the input is row row_class[r] of in (a layer's
- * product by distinct row, see gemm_distinct_rows).
+ * product by distinct row, see GemmDistinctRows).
  */
 HELP_VECTOR_CLONES
 static void
-propagate(const float *X, int batch, const float *in, const int *row_class, float *out,
+Propagate(const float *X, int batch, const float *in, const int *row_class, float *out,
 		  int n, bool transposed)
 {
 	const int	N = HELP_NB201_NODES;
 
 	for (int b = 0; b < batch; b++)
 	{
-		const float *A = cell_adjacency(X, b);
+		const float *A = CellAdjacency(X, b);
 		float	   *dst = out + (size_t) b * N * n;
 
 		for (int to = 0; to < N; to++)
@@ -226,7 +226,7 @@ propagate(const float *X, int batch, const float *in, const int *row_class, floa
  * and far cheaper than hashing every value.
  */
 static inline uint32_t
-row_hash(const float *row, int n)
+RowHash(const float *row, int n)
 {
 	const int	step = n > 8 ? n / 8 : 1;
 	uint32_t	h = 2166136261u;
@@ -249,11 +249,11 @@ row_hash(const float *row, int n)
  * fold.  Rows are compared by their bits, so the result is exact.  The
  * product is left by class in ws->distinct_out (row r's is row
  * ws->row_class[layer][r]); the distinct rows and each row's class are kept
- * in ws as layer's, for the weight gradient (gcn_backward).
+ * in ws as layer's, for the weight gradient (GcnBackward).
  */
 static void
-gemm_distinct_rows(const float *in, int rows, int in_w, const float *W, int out_w,
-				   HelpWorkspace *ws, int layer)
+GemmDistinctRows(const float *in, int rows, int in_w, const float *W, int out_w,
+				 HelpWorkspace *ws, int layer)
 {
 	const uint32_t mask = (uint32_t) ws->table_size - 1;
 	int		   *row_class = ws->row_class[layer];
@@ -264,7 +264,7 @@ gemm_distinct_rows(const float *in, int rows, int in_w, const float *W, int out_
 	for (int r = 0; r < rows; r++)
 	{
 		const float *row = in + (size_t) r * in_w;
-		uint32_t	slot = row_hash(row, in_w) & mask;
+		uint32_t	slot = RowHash(row, in_w) & mask;
 
 		for (;; slot = (slot + 1) & mask)
 		{
@@ -288,13 +288,13 @@ gemm_distinct_rows(const float *in, int rows, int in_w, const float *W, int out_
 	ws->n_distinct[layer] = n_distinct;
 }
 
-static void gcn_last_layer(const HelpLayout *L, const float *theta, int batch,
-						   HelpWorkspace *ws);
+static void GcnLastLayer(const HelpLayout *L, const float *theta, int batch,
+						 HelpWorkspace *ws);
 
 /* Graph-convolution branch: fills ws->act[0..3] and ws->arch_out. */
 static void
-gcn_forward(const HelpLayout *L, const float *theta, const float *X, int batch,
-			HelpWorkspace *ws)
+GcnForward(const HelpLayout *L, const float *theta, const float *X, int batch,
+		   HelpWorkspace *ws)
 {
 	const int	N = HELP_NB201_NODES;
 	const int	F = HELP_NB201_FEATS;
@@ -309,16 +309,16 @@ gcn_forward(const HelpLayout *L, const float *theta, const float *X, int batch,
 	{
 		int			in = l == 0 ? F : W;
 
-		gemm_distinct_rows(ws->act[l], rows, in, help_ctensor(L, theta, L->arch_w[l]), W,
-						   ws, l);
-		propagate(X, batch, ws->distinct_out, ws->row_class[l], ws->act[l + 1], W, false);
-		add_bias_relu(ws->act[l + 1], help_ctensor(L, theta, L->arch_b[l]), rows, W);
+		GemmDistinctRows(ws->act[l], rows, in, help_ctensor(L, theta, L->arch_w[l]), W,
+						 ws, l);
+		Propagate(X, batch, ws->distinct_out, ws->row_class[l], ws->act[l + 1], W, false);
+		AddBiasRelu(ws->act[l + 1], help_ctensor(L, theta, L->arch_b[l]), rows, W);
 	}
 
 	/* last layer at the global node only: relu((A[8,:] H3) W4 + b4) */
 	for (int b = 0; b < batch; b++)
 	{
-		const float *A8 = cell_adjacency(X, b) + (N - 1) * N;
+		const float *A8 = CellAdjacency(X, b) + (N - 1) * N;
 		const float *h = ws->act[3] + (size_t) b * N * W;
 		float	   *g = ws->readout + (size_t) b * W;
 
@@ -327,36 +327,36 @@ gcn_forward(const HelpLayout *L, const float *theta, const float *X, int batch,
 			if (A8[j] != 0.0f)
 				help_saxpy(W, A8[j], h + (size_t) j * W, 1, g, 1);
 	}
-	gcn_last_layer(L, theta, batch, ws);
+	GcnLastLayer(L, theta, batch, ws);
 }
 
 /* The fourth graph convolution, at the global node: arch_out from readout. */
 static void
-gcn_last_layer(const HelpLayout *L, const float *theta, int batch, HelpWorkspace *ws)
+GcnLastLayer(const HelpLayout *L, const float *theta, int batch, HelpWorkspace *ws)
 {
 	const int	W = L->width;
 
 	help_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, batch, W, W,
 			   1.0f, ws->readout, W, help_ctensor(L, theta, L->arch_w[3]), W,
 			   0.0f, ws->arch_out, W);
-	add_bias_relu(ws->arch_out, help_ctensor(L, theta, L->arch_b[3]), batch, W);
+	AddBiasRelu(ws->arch_out, help_ctensor(L, theta, L->arch_b[3]), batch, W);
 }
 
 /* MLP branch: fills ws->act[1] and ws->arch_out. */
 static void
-mlp_forward(const HelpLayout *L, const float *theta, const float *X, int batch,
-			HelpWorkspace *ws)
+MlpForward(const HelpLayout *L, const float *theta, const float *X, int batch,
+		   HelpWorkspace *ws)
 {
 	const int	W = L->width;
 
 	help_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, batch, W, L->in_dim,
 			   1.0f, X, L->in_dim, help_ctensor(L, theta, L->arch_w[0]), L->in_dim,
 			   0.0f, ws->act[1], W);
-	add_bias_relu(ws->act[1], help_ctensor(L, theta, L->arch_b[0]), batch, W);
+	AddBiasRelu(ws->act[1], help_ctensor(L, theta, L->arch_b[0]), batch, W);
 	help_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, batch, W, W,
 			   1.0f, ws->act[1], W, help_ctensor(L, theta, L->arch_w[1]), W,
 			   0.0f, ws->arch_out, W);
-	add_bias_relu(ws->arch_out, help_ctensor(L, theta, L->arch_b[1]), batch, W);
+	AddBiasRelu(ws->arch_out, help_ctensor(L, theta, L->arch_b[1]), batch, W);
 }
 
 /* See model.h.  Leaves the hardware branch's activations in ws. */
@@ -369,10 +369,10 @@ help_net_head_constant(const HelpLayout *L, const float *theta, const float *hw,
 
 	help_sgemv(CblasRowMajor, CblasNoTrans, W, L->hw_dim, 1.0f,
 			   help_ctensor(L, theta, L->hw1_w), L->hw_dim, hw, 1, 0.0f, ws->hw1, 1);
-	add_bias_relu(ws->hw1, help_ctensor(L, theta, L->hw1_b), 1, W);
+	AddBiasRelu(ws->hw1, help_ctensor(L, theta, L->hw1_b), 1, W);
 	help_sgemv(CblasRowMajor, CblasNoTrans, W, W, 1.0f,
 			   help_ctensor(L, theta, L->hw2_w), W, ws->hw1, 1, 0.0f, ws->hw2, 1);
-	add_bias_relu(ws->hw2, help_ctensor(L, theta, L->hw2_b), 1, W);
+	AddBiasRelu(ws->hw2, help_ctensor(L, theta, L->hw2_b), 1, W);
 	memcpy(out, help_ctensor(L, theta, L->fc3_b), sizeof(float) * H);
 	help_sgemv(CblasRowMajor, CblasNoTrans, H, W, 1.0f, help_ctensor(L, theta, L->fc3_w) + W, H,
 			   ws->hw2, 1, 1.0f, out, 1);
@@ -386,9 +386,9 @@ help_net_head_constant(const HelpLayout *L, const float *theta, const float *hw,
  * and hw, or NULL to compute it here (as the backward pass needs).
  */
 static void
-net_forward(const HelpLayout *L, const float *theta, const float *hw,
-			const float *X, int batch, float *y, HelpWorkspace *ws, HelpGcnPlan *plan,
-			const float *head_const)
+NetForward(const HelpLayout *L, const float *theta, const float *hw,
+		   const float *X, int batch, float *y, HelpWorkspace *ws, HelpGcnPlan *plan,
+		   const float *head_const)
 {
 	const int	W = L->width;
 	const int	H = L->head;
@@ -404,18 +404,18 @@ net_forward(const HelpLayout *L, const float *theta, const float *hw,
 	if (plan != NULL)
 	{
 		help_gcn_plan_readout(L, theta, plan, ws->readout);
-		gcn_last_layer(L, theta, batch, ws);
+		GcnLastLayer(L, theta, batch, ws);
 	}
 	else if (L->kind == HELP_NET_GCN)
-		gcn_forward(L, theta, X, batch, ws);
+		GcnForward(L, theta, X, batch, ws);
 	else
-		mlp_forward(L, theta, X, batch, ws);
+		MlpForward(L, theta, X, batch, ws);
 
 	help_sgemm_live_columns(batch, H, W, ws->arch_out, W, w3, H, ws->z3, H, ws->live);
-	add_bias_relu(ws->z3, head_const, batch, H);
+	AddBiasRelu(ws->z3, head_const, batch, H);
 	help_sgemm_live_columns(batch, H, H, ws->z3, H, help_ctensor(L, theta, L->fc4_w), H,
 							ws->z4, H, ws->live);
-	add_bias_relu(ws->z4, help_ctensor(L, theta, L->fc4_b), batch, H);
+	AddBiasRelu(ws->z4, help_ctensor(L, theta, L->fc4_b), batch, H);
 	help_sgemv(CblasRowMajor, CblasNoTrans, batch, H, 1.0f, ws->z4, H,
 			   help_ctensor(L, theta, L->fc5_w), 1, 0.0f, y, 1);
 	for (int b = 0; b < batch; b++)
@@ -427,13 +427,13 @@ void
 help_net_forward(const HelpLayout *L, const float *theta, const float *hw,
 				 const float *X, int batch, float *y, HelpWorkspace *ws)
 {
-	net_forward(L, theta, hw, X, batch, y, ws, NULL, NULL);
+	NetForward(L, theta, hw, X, batch, y, ws, NULL, NULL);
 }
 
 /* Backward through the graph convolutions, from d(arch_out) in dP. */
 static void
-gcn_backward(const HelpLayout *L, const float *theta, const float *X, int batch,
-			 float *dP, float *grad, HelpWorkspace *ws)
+GcnBackward(const HelpLayout *L, const float *theta, const float *X, int batch,
+			float *dP, float *grad, HelpWorkspace *ws)
 {
 	const int	N = HELP_NB201_NODES;
 	const int	F = HELP_NB201_FEATS;
@@ -444,15 +444,15 @@ gcn_backward(const HelpLayout *L, const float *theta, const float *X, int batch,
 	float	   *dG = ws->dz4;		/* free by now; batch x width fits */
 
 	/* last layer: arch_out = relu(G W4 + b4), G = A[8,:] H3 */
-	relu_mask(dP, ws->arch_out, (size_t) batch * W);
+	ReluMask(dP, ws->arch_out, (size_t) batch * W);
 	help_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, W, W, batch,
 			   1.0f, ws->readout, W, dP, W, 0.0f, help_tensor(L, grad, L->arch_w[3]), W);
-	column_sums(dP, batch, W, help_tensor(L, grad, L->arch_b[3]));
+	ColumnSums(dP, batch, W, help_tensor(L, grad, L->arch_b[3]));
 	help_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, batch, W, W,
 			   1.0f, dP, W, help_ctensor(L, theta, L->arch_w[3]), W, 0.0f, dG, W);
 	for (int b = 0; b < batch; b++)
 	{
-		const float *A8 = cell_adjacency(X, b) + (N - 1) * N;
+		const float *A8 = CellAdjacency(X, b) + (N - 1) * N;
 
 		for (int j = 0; j < N; j++)
 		{
@@ -472,10 +472,10 @@ gcn_backward(const HelpLayout *L, const float *theta, const float *X, int batch,
 	{
 		int			in = l == 0 ? F : W;
 
-		relu_mask(dH, ws->act[l + 1], (size_t) rows * W);
-		column_sums(dH, rows, W, help_tensor(L, grad, L->arch_b[l]));
-		propagate(X, batch, dH, NULL, dS, W, true);
-		sum_by_class(dS, rows, W, ws->row_class[l], ws->n_distinct[l], ws->distinct_out);
+		ReluMask(dH, ws->act[l + 1], (size_t) rows * W);
+		ColumnSums(dH, rows, W, help_tensor(L, grad, L->arch_b[l]));
+		Propagate(X, batch, dH, NULL, dS, W, true);
+		SumByClass(dS, rows, W, ws->row_class[l], ws->n_distinct[l], ws->distinct_out);
 		help_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, in, W, ws->n_distinct[l],
 				   1.0f, ws->distinct_in[l], in, ws->distinct_out, W, 0.0f,
 				   help_tensor(L, grad, L->arch_w[l]), W);
@@ -487,22 +487,22 @@ gcn_backward(const HelpLayout *L, const float *theta, const float *X, int batch,
 
 /* Backward through the MLP branch, from d(arch_out) in dH2. */
 static void
-mlp_backward(const HelpLayout *L, const float *theta, const float *X, int batch,
-			 float *dH2, float *grad, HelpWorkspace *ws)
+MlpBackward(const HelpLayout *L, const float *theta, const float *X, int batch,
+			float *dH2, float *grad, HelpWorkspace *ws)
 {
 	const int	W = L->width;
 	float	   *dH1 = ws->scratch2;
 
-	relu_mask(dH2, ws->arch_out, (size_t) batch * W);
+	ReluMask(dH2, ws->arch_out, (size_t) batch * W);
 	help_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, W, W, batch,
 			   1.0f, dH2, W, ws->act[1], W, 0.0f, help_tensor(L, grad, L->arch_w[1]), W);
-	column_sums(dH2, batch, W, help_tensor(L, grad, L->arch_b[1]));
+	ColumnSums(dH2, batch, W, help_tensor(L, grad, L->arch_b[1]));
 	help_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, batch, W, W,
 			   1.0f, dH2, W, help_ctensor(L, theta, L->arch_w[1]), W, 0.0f, dH1, W);
-	relu_mask(dH1, ws->act[1], (size_t) batch * W);
+	ReluMask(dH1, ws->act[1], (size_t) batch * W);
 	help_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, W, L->in_dim, batch,
 			   1.0f, dH1, W, X, L->in_dim, 0.0f, help_tensor(L, grad, L->arch_w[0]), L->in_dim);
-	column_sums(dH1, batch, W, help_tensor(L, grad, L->arch_b[0]));
+	ColumnSums(dH1, batch, W, help_tensor(L, grad, L->arch_b[0]));
 }
 
 /* See model.h. */
@@ -533,18 +533,18 @@ help_net_backward(const HelpLayout *L, const float *theta, const float *hw,
 	for (int b = 0; b < batch; b++)
 		for (int k = 0; k < H; k++)
 			ws->dz4[(size_t) b * H + k] = dy[b] * w5[k];
-	relu_mask(ws->dz4, ws->z4, (size_t) batch * H);
+	ReluMask(ws->dz4, ws->z4, (size_t) batch * H);
 	help_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, H, H, batch,
 			   1.0f, ws->dz4, H, ws->z3, H, 0.0f, help_tensor(L, grad, L->fc4_w), H);
-	column_sums(ws->dz4, batch, H, help_tensor(L, grad, L->fc4_b));
+	ColumnSums(ws->dz4, batch, H, help_tensor(L, grad, L->fc4_b));
 
 	/* fc3: its input is [arch_out, hw2] */
 	help_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, batch, H, H,
 			   1.0f, ws->dz4, H, help_ctensor(L, theta, L->fc4_w), H, 0.0f, ws->dz3, H);
-	relu_mask(ws->dz3, ws->z3, (size_t) batch * H);
+	ReluMask(ws->dz3, ws->z3, (size_t) batch * H);
 	help_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, H, W, batch,
 			   1.0f, ws->dz3, H, ws->arch_out, W, 0.0f, g3, H);
-	column_sums(ws->dz3, batch, H, dz3_sum);
+	ColumnSums(ws->dz3, batch, H, dz3_sum);
 	for (int k = 0; k < H; k++)
 		for (int j = 0; j < W; j++)
 			g3[(size_t) k * H + W + j] = dz3_sum[k] * ws->hw2[j];
@@ -553,19 +553,19 @@ help_net_backward(const HelpLayout *L, const float *theta, const float *hw,
 
 	/* hardware branch: its output fed every row, so its gradient is summed */
 	help_sgemv(CblasRowMajor, CblasTrans, H, W, 1.0f, w3 + W, H, dz3_sum, 1, 0.0f, dhw2, 1);
-	relu_mask(dhw2, ws->hw2, W);
-	outer(help_tensor(L, grad, L->hw2_w), dhw2, W, ws->hw1, W);
+	ReluMask(dhw2, ws->hw2, W);
+	Outer(help_tensor(L, grad, L->hw2_w), dhw2, W, ws->hw1, W);
 	memcpy(help_tensor(L, grad, L->hw2_b), dhw2, sizeof(float) * W);
 	help_sgemv(CblasRowMajor, CblasTrans, W, W, 1.0f, help_ctensor(L, theta, L->hw2_w), W,
 			   dhw2, 1, 0.0f, dhw1, 1);
-	relu_mask(dhw1, ws->hw1, W);
-	outer(help_tensor(L, grad, L->hw1_w), dhw1, W, hw, L->hw_dim);
+	ReluMask(dhw1, ws->hw1, W);
+	Outer(help_tensor(L, grad, L->hw1_w), dhw1, W, hw, L->hw_dim);
 	memcpy(help_tensor(L, grad, L->hw1_b), dhw1, sizeof(float) * W);
 
 	if (L->kind == HELP_NET_GCN)
-		gcn_backward(L, theta, X, batch, darch, grad, ws);
+		GcnBackward(L, theta, X, batch, darch, grad, ws);
 	else
-		mlp_backward(L, theta, X, batch, darch, grad, ws);
+		MlpBackward(L, theta, X, batch, darch, grad, ws);
 }
 
 /* See model.h. */
@@ -603,10 +603,10 @@ help_net_predict_many(const HelpLayout *L, const float *thetas, int n_thetas,
 		if (L->kind == HELP_NET_GCN)
 			help_gcn_plan_build(ws->plan, Xc, len);
 		for (int t = 0; t < n_thetas; t++)
-			net_forward(L, thetas + (size_t) t * L->n_params, hw, Xc, len,
-						out + (size_t) t * n + start, ws,
-						L->kind == HELP_NET_GCN ? ws->plan : NULL,
-						head_consts ? head_consts + (size_t) t * L->head : NULL);
+			NetForward(L, thetas + (size_t) t * L->n_params, hw, Xc, len,
+					   out + (size_t) t * n + start, ws,
+					   L->kind == HELP_NET_GCN ? ws->plan : NULL,
+					   head_consts ? head_consts + (size_t) t * L->head : NULL);
 	}
 }
 
@@ -623,5 +623,5 @@ void
 help_nb201_propagate(const float *X, int batch, const float *in, float *out,
 					 int n, int transposed)
 {
-	propagate(X, batch, in, NULL, out, n, transposed != 0);
+	Propagate(X, batch, in, NULL, out, n, transposed != 0);
 }

@@ -45,7 +45,7 @@ typedef struct HelpWorkspace
 			   *dhw2;			/* hardware branch gradients [width] */
 	/*
 	 * GCN: the distinct rows of the input of each of the layers computed at
-	 * every node (see gemm_distinct_rows), kept for the backward pass
+	 * every node (see GemmDistinctRows in model.c), kept for the backward pass
 	 */
 	int		   *row_class[HELP_MAX_GCN_LAYERS];	/* [batch * nodes]: row's class */
 	float	   *distinct_in[HELP_MAX_GCN_LAYERS];	/* [batch * nodes, wide] */

@@ -7,16 +7,16 @@
 #include <math.h>
 #include <string.h>
 
-/* PyTorch's softplus (beta 1, threshold 20). */
+/* PyTorch's Softplus (beta 1, threshold 20). */
 static double
-softplus(double x)
+Softplus(double x)
 {
 	return x > 20.0 ? x : log1p(exp(x));
 }
 
 /* The inference network's hidden layer: h = relu(W0 hw + b0), in double. */
 static void
-infer_hidden(const HelpLayout *L, const float *infer, const float *hw, double *h)
+InferHidden(const HelpLayout *L, const float *infer, const float *hw, double *h)
 {
 	const float *w0 = infer + L->infer[0].offset;
 	const float *b0 = infer + L->infer[1].offset;
@@ -40,7 +40,7 @@ help_modulator_posterior(const HelpLayout *L, const float *infer, const float *h
 	const float *b2 = infer + L->infer[3].offset;
 	double		h[HELP_INFER_HIDDEN];
 
-	infer_hidden(L, infer, hw, h);
+	InferHidden(L, infer, hw, h);
 	for (int k = 0; k < 2 * L->z_dim; k++)
 	{
 		double		s = b2[k];
@@ -50,7 +50,7 @@ help_modulator_posterior(const HelpLayout *L, const float *infer, const float *h
 		if (k < L->z_dim)
 			mu[k] = s;
 		else
-			sigma[k - L->z_dim] = softplus(s);
+			sigma[k - L->z_dim] = Softplus(s);
 	}
 }
 
@@ -102,9 +102,9 @@ help_modulate(const HelpLayout *L, const float *theta, const double *z,
 	}
 }
 
-/* Derivative of softplus (its threshold included): the logistic function. */
+/* Derivative of Softplus (its threshold included): the logistic function. */
 static double
-softplus_derivative(double x)
+SoftplusDerivative(double x)
 {
 	return x > 20.0 ? 1.0 : 1.0 / (1.0 + exp(-x));
 }
@@ -124,7 +124,7 @@ help_modulator_posterior_backward(const HelpLayout *L, const float *infer,
 	double		h[HELP_INFER_HIDDEN];
 	double		dh[HELP_INFER_HIDDEN] = {0};
 
-	infer_hidden(L, infer, hw, h);
+	InferHidden(L, infer, hw, h);
 	for (int k = 0; k < 2 * L->z_dim; k++)
 	{
 		double		dout;
@@ -137,7 +137,7 @@ help_modulator_posterior_backward(const HelpLayout *L, const float *infer,
 
 			for (int i = 0; i < HELP_INFER_HIDDEN; i++)
 				s += (double) w2[k * HELP_INFER_HIDDEN + i] * h[i];
-			dout = dsigma[k - L->z_dim] * softplus_derivative(s);
+			dout = dsigma[k - L->z_dim] * SoftplusDerivative(s);
 		}
 		db2[k] = (float) dout;
 		for (int i = 0; i < HELP_INFER_HIDDEN; i++)

@@ -19,7 +19,7 @@ typedef struct Measured
 
 /* By latency, then architecture index. */
 static int
-by_latency(const void *a, const void *b)
+ByLatency(const void *a, const void *b)
 {
 	const Measured *x = a,
 			   *y = b;
@@ -31,7 +31,7 @@ by_latency(const void *a, const void *b)
 
 /* By architecture index. */
 static int
-by_index(const void *a, const void *b)
+ByIndex(const void *a, const void *b)
 {
 	const Measured *x = a,
 			   *y = b;
@@ -53,8 +53,8 @@ help_trim_pool(const int *arch_idx, const double *ms, int n, int *keep)
 		m[i].idx = arch_idx[i];
 		m[i].pos = i;
 	}
-	qsort(m, n, sizeof(Measured), by_latency);
-	qsort(m + first, end - first, sizeof(Measured), by_index);
+	qsort(m, n, sizeof(Measured), ByLatency);
+	qsort(m + first, end - first, sizeof(Measured), ByIndex);
 	for (int i = first; i < end; i++)
 		keep[i - first] = m[i].pos;
 	help_free(m);

@@ -10,7 +10,7 @@
 #include <string.h>
 
 static int
-cmp_xy(const void *a, const void *b)
+ComparePairs(const void *a, const void *b)
 {
 	const HelpPair *p = a,
 			   *q = b;
@@ -22,7 +22,7 @@ cmp_xy(const void *a, const void *b)
 	return 0;
 }
 
-/* A value with its index: the sort key of average_ranks. */
+/* A value with its index: the sort key of AverageRanks. */
 typedef struct KeyedValue
 {
 	double		v;
@@ -35,7 +35,7 @@ typedef struct KeyedValue
  * state), so ranking is reentrant and thread safe.
  */
 static int
-cmp_keyed(const void *a, const void *b)
+CompareKeyed(const void *a, const void *b)
 {
 	const KeyedValue *p = a,
 			   *q = b;
@@ -47,7 +47,7 @@ cmp_keyed(const void *a, const void *b)
 
 /* Average ranks (1-based) of v into rank. */
 static void
-average_ranks(const double *v, long n, double *rank)
+AverageRanks(const double *v, long n, double *rank)
 {
 	KeyedValue *order = help_alloc(sizeof(KeyedValue) * n);
 
@@ -56,7 +56,7 @@ average_ranks(const double *v, long n, double *rank)
 		order[i].v = v[i];
 		order[i].i = i;
 	}
-	qsort(order, n, sizeof(KeyedValue), cmp_keyed);
+	qsort(order, n, sizeof(KeyedValue), CompareKeyed);
 	for (long i = 0; i < n;)
 	{
 		long		j = i;
@@ -87,16 +87,16 @@ help_spearman(HelpPair *pairs, long n)
 
 	if (n < 2)
 		return NAN;
-	qsort(pairs, n, sizeof(HelpPair), cmp_xy);
+	qsort(pairs, n, sizeof(HelpPair), ComparePairs);
 	v = help_alloc(sizeof(double) * n);
 	rx = help_alloc(sizeof(double) * n);
 	ry = help_alloc(sizeof(double) * n);
 	for (long i = 0; i < n; i++)
 		v[i] = pairs[i].x;
-	average_ranks(v, n, rx);
+	AverageRanks(v, n, rx);
 	for (long i = 0; i < n; i++)
 		v[i] = pairs[i].y;
-	average_ranks(v, n, ry);
+	AverageRanks(v, n, ry);
 	for (long i = 0; i < n; i++)
 	{
 		double		dx = rx[i] - mean,
@@ -116,7 +116,7 @@ help_spearman(HelpPair *pairs, long n)
 
 /* Merge sort of y counting swaps (discordant pairs). */
 static long long
-merge_count(double *y, double *tmp, long n)
+MergeCount(double *y, double *tmp, long n)
 {
 	long		mid,
 				i,
@@ -127,7 +127,7 @@ merge_count(double *y, double *tmp, long n)
 	if (n < 2)
 		return 0;
 	mid = n / 2;
-	swaps = merge_count(y, tmp, mid) + merge_count(y + mid, tmp, n - mid);
+	swaps = MergeCount(y, tmp, mid) + MergeCount(y + mid, tmp, n - mid);
 	i = 0;
 	j = mid;
 	k = 0;
@@ -151,7 +151,7 @@ merge_count(double *y, double *tmp, long n)
 
 /* Sum of t (t - 1) / 2 over runs of equal values in sorted v. */
 static long long
-tied_pairs(const double *v, long n)
+TiedPairs(const double *v, long n)
 {
 	long long	ties = 0;
 
@@ -183,12 +183,12 @@ help_kendall_tau_b(HelpPair *pairs, long n)
 
 	if (n < 2)
 		return NAN;
-	qsort(pairs, n, sizeof(HelpPair), cmp_xy);
+	qsort(pairs, n, sizeof(HelpPair), ComparePairs);
 	y = help_alloc(sizeof(double) * n);
 	tmp = help_alloc(sizeof(double) * n);
 	for (long i = 0; i < n; i++)
 		y[i] = pairs[i].x;
-	xtie = tied_pairs(y, n);
+	xtie = TiedPairs(y, n);
 	for (long i = 0; i < n;)
 	{
 		long		j = i + 1;
@@ -200,8 +200,8 @@ help_kendall_tau_b(HelpPair *pairs, long n)
 	}
 	for (long i = 0; i < n; i++)
 		y[i] = pairs[i].y;
-	dis = merge_count(y, tmp, n);	/* leaves y sorted */
-	ytie = tied_pairs(y, n);
+	dis = MergeCount(y, tmp, n);	/* leaves y sorted */
+	ytie = TiedPairs(y, n);
 	help_free(y);
 	help_free(tmp);
 

@@ -11,7 +11,7 @@
 
 /* splitmix64 step, used only to spread a seed over the state. */
 static uint64_t
-splitmix64(uint64_t *x)
+SplitMix64(uint64_t *x)
 {
 	uint64_t	z = (*x += 0x9E3779B97F4A7C15ULL);
 
@@ -21,7 +21,7 @@ splitmix64(uint64_t *x)
 }
 
 static inline uint64_t
-rotl(uint64_t x, int k)
+Rotl(uint64_t x, int k)
 {
 	return (x << k) | (x >> (64 - k));
 }
@@ -33,7 +33,7 @@ help_rng_seed(HelpRng *rng, uint64_t seed)
 	uint64_t	x = seed;
 
 	for (int i = 0; i < 4; i++)
-		rng->s[i] = splitmix64(&x);
+		rng->s[i] = SplitMix64(&x);
 	rng->has_spare = 0;
 	rng->spare = 0.0;
 }
@@ -43,7 +43,7 @@ uint64_t
 help_rng_next(HelpRng *rng)
 {
 	uint64_t   *s = rng->s;
-	uint64_t	result = rotl(s[1] * 5, 7) * 9;
+	uint64_t	result = Rotl(s[1] * 5, 7) * 9;
 	uint64_t	t = s[1] << 17;
 
 	s[2] ^= s[0];
@@ -51,7 +51,7 @@ help_rng_next(HelpRng *rng)
 	s[1] ^= s[2];
 	s[0] ^= s[3];
 	s[2] ^= t;
-	s[3] = rotl(s[3], 45);
+	s[3] = Rotl(s[3], 45);
 	return result;
 }
 

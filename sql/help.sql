@@ -60,7 +60,8 @@ CREATE FUNCTION help_embed_device_finalfn(internal) RETURNS real[]
 CREATE AGGREGATE help_embed_device("position" int, latency_ms float8) (
 	SFUNC = help_embed_device_transfn,
 	STYPE = internal,
-	FINALFUNC = help_embed_device_finalfn
+	FINALFUNC = help_embed_device_finalfn,
+	PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE help_embed_device(int, float8) IS
 	'Hardware embedding from (reference position 1..10, latency) rows in any order';
@@ -77,7 +78,8 @@ CREATE FUNCTION help_adapt_finalfn(internal) RETURNS help_predictor
 CREATE AGGREGATE help_adapt(predictor help_predictor, hw_embedding real[], arch real[], latency_ms float8) (
 	SFUNC = help_adapt_transfn,
 	STYPE = internal,
-	FINALFUNC = help_adapt_finalfn
+	FINALFUNC = help_adapt_finalfn,
+	PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE help_adapt(help_predictor, real[], real[], float8) IS
 	'Adapt a meta-trained predictor to a device from its support measurements (steps 2, mc_samples 10, seed 0)';
@@ -85,7 +87,8 @@ COMMENT ON AGGREGATE help_adapt(help_predictor, real[], real[], float8) IS
 CREATE AGGREGATE help_adapt(predictor help_predictor, hw_embedding real[], arch real[], latency_ms float8, options jsonb) (
 	SFUNC = help_adapt_transfn,
 	STYPE = internal,
-	FINALFUNC = help_adapt_finalfn
+	FINALFUNC = help_adapt_finalfn,
+	PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE help_adapt(help_predictor, real[], real[], float8, jsonb) IS
 	'Adapt a meta-trained predictor to a device; options {"steps", "mc_samples", "seed", "latency_range"}';

@@ -106,7 +106,7 @@ SELECT pg_catalog.pg_extension_config_dump('help_accuracy', '');
 
 -- A stored predictor by name (42704 when there is none).
 CREATE FUNCTION help_stored_predictor(name text) RETURNS help_predictors
-LANGUAGE plpgsql STABLE STRICT AS $$
+LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE AS $$
 DECLARE
 	r help_predictors;
 BEGIN
@@ -123,7 +123,7 @@ COMMENT ON FUNCTION help_stored_predictor(text) IS
 
 -- A stored predictor that is adapted to a device (55000 when it is not).
 CREATE FUNCTION help_stored_adapted_predictor(name text) RETURNS help_predictors
-LANGUAGE plpgsql STABLE STRICT AS $$
+LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE AS $$
 DECLARE
 	r help_predictors := help_stored_predictor(name);
 BEGIN
@@ -139,7 +139,7 @@ COMMENT ON FUNCTION help_stored_adapted_predictor(text) IS
 
 -- Hardware embedding of a stored device from its reference measurements.
 CREATE FUNCTION help_device_embedding(device text, space text) RETURNS real[]
-LANGUAGE plpgsql STABLE STRICT AS $$
+LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE AS $$
 DECLARE
 	missing int[];
 	result real[];
@@ -295,7 +295,7 @@ COMMENT ON FUNCTION help_meta_train_space(text, text, jsonb) IS
 -- happens: help_nas and the demo query go through it.
 CREATE FUNCTION help_score(predictor text, subset int[] DEFAULT NULL)
 RETURNS TABLE (arch_idx int, arch text, latency_ms float8, stddev_ms float8)
-LANGUAGE sql STABLE AS $$
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
 	-- The predictor enters as a parameter (scalar subqueries), not as a
 	-- column: a window function's input rows are stored, and a 1 MB
 	-- predictor in each of them would be copied once per architecture.
@@ -315,7 +315,7 @@ COMMENT ON FUNCTION help_score(text, int[]) IS
 -- latency meets the constraint (no row when none does).
 CREATE FUNCTION help_nas(predictor text, max_latency_ms float8, dataset text DEFAULT 'cifar100', source text DEFAULT NULL)
 RETURNS TABLE (arch_idx int, arch text, accuracy float8, latency_ms float8, stddev_ms float8, measured_ms float8)
-LANGUAGE plpgsql STABLE AS $$
+LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
 #variable_conflict use_column
 DECLARE
 	p help_predictors;

@@ -17,6 +17,11 @@ CheckedLength(ArrayType *arr, Oid elemtype, const char *what)
 {
 	if (ARR_ELEMTYPE(arr) != elemtype)
 		elog(ERROR, "%s: unexpected array element type %u", what, ARR_ELEMTYPE(arr));
+
+	/*
+	 * An empty array has no dimensions at all in PostgreSQL; callers check the
+	 * length they need.
+	 */
 	if (ARR_NDIM(arr) == 0)
 		return 0;
 	if (ARR_NDIM(arr) != 1)
@@ -38,6 +43,10 @@ help_float4_array(ArrayType *arr, int *n, const char *what)
 	int			len = CheckedLength(arr, FLOAT4OID, what);
 	float	   *out = palloc(sizeof(float) * (len > 0 ? len : 1));
 
+	/*
+	 * Without NULLs the elements are contiguous, so one copy suffices; NaN and
+	 * infinity are refused because no encoding or latency can hold them.
+	 */
 	memcpy(out, ARR_DATA_PTR(arr), sizeof(float) * len);
 	for (int i = 0; i < len; i++)
 		if (!isfinite(out[i]))
@@ -56,6 +65,7 @@ help_float8_array(ArrayType *arr, int *n, const char *what)
 	int			len = CheckedLength(arr, FLOAT8OID, what);
 	double	   *out = palloc(sizeof(double) * (len > 0 ? len : 1));
 
+	/* As help_float4_array: contiguous elements, finite values only. */
 	memcpy(out, ARR_DATA_PTR(arr), sizeof(double) * len);
 	for (int i = 0; i < len; i++)
 		if (!isfinite(out[i]))

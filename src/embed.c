@@ -35,6 +35,11 @@ EmbeddingArray(const double *ms)
 	double		lo = ms[0],
 				hi = ms[0];
 
+	/*
+	 * The embedding is the reference latencies min-max scaled, HELP-METHOD.md
+	 * section 1: only their relative order and spacing describe the device,
+	 * not its absolute speed.
+	 */
 	for (int i = 0; i < HELP_HW_DIM; i++)
 	{
 		CheckLatency(ms[i], i + 1);
@@ -91,6 +96,12 @@ help_embed_device_transfn(PG_FUNCTION_ARGS)
 				 errmsg("help_embed_device position and latency must not be NULL")));
 	pos = PG_GETARG_INT32(1);
 	ms = PG_GETARG_FLOAT8(2);
+
+	/*
+	 * Rows may come in any order, so each names its position; a repeated or
+	 * missing position would silently give another device's embedding, so both
+	 * are errors.
+	 */
 	if (pos < 1 || pos > HELP_HW_DIM)
 		ereport(ERROR,
 				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),

@@ -152,6 +152,10 @@ DeviceId(TrainState *st, const char *name)
 	DeviceEntry *e;
 	bool		found;
 
+	/*
+	 * Device names key a hash table of NAMEDATALEN-byte entries: a longer
+	 * name would be cut and could collide with another, so it is refused.
+	 */
 	if (strlen(name) >= NAMEDATALEN)
 		ereport(ERROR,
 				(errcode(ERRCODE_NAME_TOO_LONG),
@@ -173,6 +177,10 @@ RecordEncoding(TrainState *st, int arch_idx, const float *x)
 	ArchEntry  *e;
 	bool		found;
 
+	/*
+	 * Each architecture's encoding is stored once, however many devices
+	 * measured it; rows only carry its arch_idx.
+	 */
 	e = hash_search(st->archs, &arch_idx, HASH_ENTER, &found);
 	if (found)
 	{
@@ -305,6 +313,10 @@ TrimmedPool(const TrainState *st, const int *order, const DeviceRows *d, int lo,
 	int			n = 0,
 				kept;
 
+	/*
+	 * The device's rows are contiguous in the sorted order; keep those whose
+	 * arch_idx falls in the pool's range [lo, hi).
+	 */
 	for (int r = d->first; r < d->first + d->n; r++)
 	{
 		int			row = order[r];
@@ -316,6 +328,12 @@ TrimmedPool(const TrainState *st, const int *order, const DeviceRows *d, int lo,
 			n++;
 		}
 	}
+
+	/*
+	 * Trimming (the middle 80 % by latency, HELP-METHOD.md section 1) drops
+	 * the outliers a few runaway measurements would otherwise put at the ends
+	 * of the normalized range.
+	 */
 	kept = help_trim_pool(a, t, n, keep);
 	*idx = palloc(sizeof(int) * Max(kept, 1));
 	*ms = palloc(sizeof(double) * Max(kept, 1));
@@ -334,6 +352,10 @@ DeviceEmbedding(const TrainState *st, const int *order, DeviceRows *d)
 	double		ref_ms[HELP_HW_DIM];
 	HelpError	err;
 
+	/*
+	 * The embedding needs the latency of each reference architecture, in the
+	 * reference order; latencies are positive, so -1 marks one not found.
+	 */
 	for (int p = 0; p < HELP_HW_DIM; p++)
 	{
 		ref_ms[p] = -1.0;
@@ -371,6 +393,11 @@ PrepareTrainDevice(const TrainState *st, const int *order, const DeviceRows *d,
 		lo = Min(lo, ms[k]);
 		hi = Max(hi, ms[k]);
 	}
+
+	/*
+	 * A task draws support and query without replacement from this pool, and
+	 * the min-max normalization below needs two distinct latencies.
+	 */
 	if (n < st->opts.spec.support + st->opts.spec.query || !(hi > lo))
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_EXCEPTION),
@@ -416,6 +443,12 @@ PrepareValidDevice(const TrainState *st, const int *order, const DeviceRows *d,
 						d->name, nt, nq, ns * sets)));
 	v->name = d->name;
 	memcpy(v->hw, d->hw, sizeof(v->hw));
+
+	/*
+	 * Validation adapts with the trimmed meta-train pool's range as
+	 * latency_range, as bench/meta_test does (section 7), so validation
+	 * figures compare with the benchmark's.
+	 */
 	v->range_lo = v->range_hi = tms[0];
 	for (int k = 0; k < nt; k++)
 	{
@@ -425,6 +458,13 @@ PrepareValidDevice(const TrainState *st, const int *order, const DeviceRows *d,
 	pick = palloc(sizeof(int) * nt);
 	for (int k = 0; k < nt; k++)
 		pick[k] = k;
+
+	/*
+	 * A generator per validation device, derived from the run's seed and the
+	 * device's position: the support sets are the same in every validation and
+	 * every run with this seed, so validation scores are comparable across
+	 * episodes.
+	 */
 	help_rng_seed(&rng, st->opts.spec.seed ^ (UINT64CONST(0x9e3779b97f4a7c15) * (uint64) (ordinal + 1)));
 	help_rng_shuffle(&rng, pick, nt);
 	v->n_sets = sets;
@@ -502,6 +542,12 @@ TrainValidate(void *arg, int episode, double meta_loss, const float *theta,
 		appendStringInfo(&msg, "%s%s %.3f", i ? ", " : "", v->name, rho[i]);
 		CHECK_FOR_INTERRUPTS();
 	}
+
+	/*
+	 * Without validation devices there is nothing to select on, so the latest
+	 * weights are kept; otherwise the first validation always counts, and
+	 * later ones must improve the mean strictly.
+	 */
 	better = run->n_valid == 0 || run->validations == 0 || mean > run->best_mean;
 	if (better)
 	{
@@ -524,6 +570,12 @@ TrainValidate(void *arg, int episode, double meta_loss, const float *theta,
 					episode, meta_loss, msg.data, mean,
 					better && run->n_valid ? ", best so far" : "",
 					(double) (GetCurrentTimestamp() - run->start) / USECS_PER_SEC)));
+
+	/*
+	 * Everything validation allocated lives in the scratch context, emptied
+	 * here, so memory stays flat over a long run (the NOTICE at the end
+	 * reports it).
+	 */
 	MemoryContextSwitchTo(old);
 	MemoryContextReset(run->scratch);
 	return 0;
@@ -595,6 +647,11 @@ help_meta_train_finalfn(PG_FUNCTION_ARGS)
 	help_layout_init(&L, (HelpSpace) opts->space, 100);
 
 	/* devices by name, rows by device then arch_idx */
+	/*
+	 * Sorting makes the result independent of row order: the core draws tasks
+	 * from devices in the order given, so the same rows in any order must
+	 * reach it in one order.
+	 */
 	names = palloc(sizeof(char *) * st->n_devices);
 	hash_seq_init(&seq, st->devices);
 	while ((de = hash_seq_search(&seq)) != NULL)
@@ -661,6 +718,11 @@ help_meta_train_finalfn(PG_FUNCTION_ARGS)
 	alpha = palloc(sizeof(float) * L.n_params);
 	infer = palloc(sizeof(float) * L.n_infer);
 	help_meta_init(&L, opts->spec.seed, opts->inner_lr_init, theta, alpha, infer);
+
+	/*
+	 * The best weights live in the final function's context (run.keep), the
+	 * validation temporaries in a child context reset after each validation.
+	 */
 	run.keep = CurrentMemoryContext;
 	run.scratch = AllocSetContextCreate(CurrentMemoryContext, "help_meta_train validation",
 										ALLOCSET_DEFAULT_SIZES);

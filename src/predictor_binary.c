@@ -25,6 +25,12 @@ help_predictor_send(PG_FUNCTION_ARGS)
 	Size		nfloats = help_predictor_float_count(p);
 
 	help_predictor_view(p, &v);
+
+	/*
+	 * Every field and float goes out through pq_send* in network byte order,
+	 * never as a memory image, so the value reads back on a server of the
+	 * other byte order; the order of fields is what help_predictor_recv reads.
+	 */
 	pq_begintypsend(&buf);
 	pq_sendint16(&buf, p->version);
 	pq_sendint16(&buf, p->flags);
@@ -46,6 +52,11 @@ help_predictor_send(PG_FUNCTION_ARGS)
 	pq_sendfloat8(&buf, p->range_hi);
 	for (Size i = 0; i < nfloats; i++)
 		pq_sendfloat4(&buf, p->data[i]);
+
+	/*
+	 * The support latencies are unaligned in the value; the getter copies each
+	 * one out.
+	 */
 	if (p->flags & HELP_FLAG_ADAPTED)
 		for (uint32 i = 0; i < p->n_support; i++)
 			pq_sendfloat8(&buf, help_predictor_support_ms(&v, i));
@@ -100,6 +111,11 @@ help_predictor_recv(PG_FUNCTION_ARGS)
 	if (meta_len < 1 || meta_len > (uint32) (buf->len - buf->cursor))
 		RECV_CORRUPT("provenance length %u exceeds the data sent", meta_len);
 
+	/*
+	 * Fields that size nothing are copied as sent: help_predictor_validate
+	 * below checks every one of them and recomputes the fingerprint, so a
+	 * corrupt value is refused, not trusted.
+	 */
 	p = help_predictor_alloc((HelpSpace) space, width, adapted, adapted ? (int) n_support : 0,
 							 meta_len);
 	p->flags = flags;
@@ -117,10 +133,21 @@ help_predictor_recv(PG_FUNCTION_ARGS)
 	p->range_lo = range_lo;
 	p->range_hi = range_hi;
 	help_predictor_view(p, &v);
+
+	/*
+	 * The sizes sent must agree with the layout recomputed from space and
+	 * width, which is what sized the allocation; a value that disagrees is
+	 * corrupt.
+	 */
 	if (n_params != v.layout.n_params || n_infer != v.layout.n_infer || hw_dim != v.layout.hw_dim)
 		RECV_CORRUPT("layer sizes do not match a %s predictor of width %u",
 					 help_space_name((HelpSpace) space), width);
 	nfloats = help_predictor_float_count(p);
+
+	/*
+	 * pq_getmsg* raise an ERROR when the message is too short, and
+	 * pq_getmsgend when anything is left over.
+	 */
 	for (Size i = 0; i < nfloats; i++)
 		p->data[i] = pq_getmsgfloat4(buf);
 	if (adapted)

@@ -36,6 +36,14 @@ help_predictor_info(PG_FUNCTION_ARGS)
 
 	help_predictor_view(p, &v);
 	L = &v.layout;
+
+	/*
+	 * Layer widths as the network computes them: the architecture branch from
+	 * its input width, the hardware branch from the 10-value embedding, the
+	 * head over both branches (2 x width) down to one output, and the
+	 * inference network producing a mean and a spread per modulator
+	 * coordinate.
+	 */
 	arch[0] = L->in_dim;
 	for (int l = 1; l <= L->n_arch_layers; l++)
 		arch[l] = L->width;
@@ -47,6 +55,11 @@ help_predictor_info(PG_FUNCTION_ARGS)
 	infer[1] = HELP_INFER_HIDDEN;
 	infer[2] = 2 * L->z_dim;
 
+	/*
+	 * Built as text and parsed by jsonb_in at the end, so the result is
+	 * checked jsonb. The only text not printed here is the provenance, which
+	 * was validated as a JSON object when the value came in.
+	 */
 	initStringInfo(&s);
 	appendStringInfo(&s, "{\"space\": \"%s\", \"kind\": \"%s\", \"adapted\": %s, "
 					 "\"format_version\": %u, \"size_bytes\": %u, ",

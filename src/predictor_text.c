@@ -35,6 +35,11 @@ ReadAdapted(json_object *ad, HelpPredictor *p, HelpPredictorView *v)
 	int64		seed = json_object_get_int64(help_json_member(ad, "seed", json_type_int, what));
 	double	   *ms = palloc(sizeof(double) * p->n_support);
 
+	/*
+	 * Bound every field before storing it: the header keeps steps and
+	 * mc_samples in 16 bits, and a negative seed would wrap to another draw
+	 * sequence.
+	 */
 	help_json_only_keys(ad, keys, what);
 	if (steps < 0 || steps > HELP_MAX_STEPS)
 		ereport(ERROR,
@@ -52,6 +57,12 @@ ReadAdapted(json_object *ad, HelpPredictor *p, HelpPredictorView *v)
 	p->steps = (uint16) steps;
 	p->mc_samples = (uint16) mc;
 	p->seed = (uint64) seed;
+
+	/*
+	 * latency_range is optional: a predictor adapted with calibrated targets
+	 * has none, and the zeroed header's range 0, 0 records that (see
+	 * help_support_targets).
+	 */
 	if (json_object_object_get_ex(ad, "latency_range", &range))
 	{
 		double		r[2];
@@ -65,6 +76,12 @@ ReadAdapted(json_object *ad, HelpPredictor *p, HelpPredictorView *v)
 		p->range_lo = r[0];
 		p->range_hi = r[1];
 	}
+
+	/*
+	 * The sections are already allocated at the sizes the header gives
+	 * (hw_dim, enc_dim, n_support), so each array must have exactly that many
+	 * finite values; help_json_numbers refuses any other.
+	 */
 	help_json_numbers(help_json_member(ad, "hw_embedding", json_type_array, what),
 					  p->hw_dim, v->hw, NULL, "\"hw_embedding\" of help_predictor");
 	for (uint32 i = 0; i < p->n_support; i++)
@@ -73,6 +90,11 @@ ReadAdapted(json_object *ad, HelpPredictor *p, HelpPredictorView *v)
 						  "an element of \"support_arch\" of help_predictor");
 	help_json_numbers(help_json_member(ad, "support_latency_ms", json_type_array, what),
 					  p->n_support, NULL, ms, "\"support_latency_ms\" of help_predictor");
+
+	/*
+	 * The latencies sit unaligned after the float4 sections: they go in
+	 * through the setter, which copies bytes.
+	 */
 	for (uint32 i = 0; i < p->n_support; i++)
 		help_predictor_set_support_ms(v, i, ms[i]);
 }
@@ -96,7 +118,16 @@ PredictorFromJson(json_object *root, void *result)
 	HelpPredictor *p;
 	HelpPredictorView v;
 
+	/*
+	 * Unknown keys are refused rather than ignored: a misspelt key would be
+	 * dropped silently and the value would not round-trip.
+	 */
 	help_json_only_keys(root, keys, what);
+
+	/*
+	 * Format and version first, so that another format or a future version
+	 * fails with that message, not with one about a missing tensor.
+	 */
 	if (strcmp(json_object_get_string(help_json_member(root, "format", json_type_string, what)),
 			   TEXT_FORMAT_NAME) != 0)
 		ereport(ERROR,
@@ -111,6 +142,12 @@ PredictorFromJson(json_object *root, void *result)
 						HELP_PREDICTOR_VERSION)));
 	space_name = json_object_get_string(help_json_member(root, "space", json_type_string, what));
 	space = help_lookup_space(space_name, NULL);
+
+	/*
+	 * kind follows from space (GCN for NAS-Bench-201, MLP otherwise); it is
+	 * written for readers of the JSON and checked so that an edited value
+	 * cannot contradict the space.
+	 */
 	kind_name = json_object_get_string(help_json_member(root, "kind", json_type_string, what));
 	if (strcmp(kind_name, help_net_kind_name(help_space_net_kind(space))) != 0)
 		ereport(ERROR,
@@ -122,7 +159,19 @@ PredictorFromJson(json_object *root, void *result)
 		ereport(ERROR,
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 				 errmsg("width %lld is outside 1..%d", (long long) width, HELP_MAX_WIDTH)));
+
+	/*
+	 * Provenance is kept as json-c's plain text of the object, the bytes
+	 * help_predictor_out prints, so a value survives a text round trip byte
+	 * for byte.
+	 */
 	meta = help_json_text(help_json_member(root, "provenance", json_type_object, what));
+
+	/*
+	 * The support set is stored inline, so its size is needed before
+	 * allocating; the rest of "adapted" is read into the allocated value
+	 * (ReadAdapted).
+	 */
 	if (json_object_object_get_ex(root, "adapted", &adapted_obj) && adapted_obj != NULL)
 	{
 		json_object *archs;
@@ -140,6 +189,11 @@ PredictorFromJson(json_object *root, void *result)
 							n_support, HELP_MAX_SUPPORT)));
 	}
 
+	/*
+	 * Allocate at the final size, write the sections through the view, seal
+	 * the fingerprint, then validate as binary input and checkpoint import do:
+	 * every way in accepts the same values.
+	 */
 	p = help_predictor_alloc(space, (int) width, adapted_obj != NULL, n_support, strlen(meta) + 1);
 	help_predictor_view(p, &v);
 	p->z_scale = (float) help_json_number(help_json_member(root, "z_scale", json_type_double, what),
@@ -176,6 +230,11 @@ WriteAdapted(HelpPredictor *p, HelpPredictorView *v)
 	json_object_object_add(ad, "steps", json_object_new_int(p->steps));
 	json_object_object_add(ad, "mc_samples", json_object_new_int(p->mc_samples));
 	json_object_object_add(ad, "seed", json_object_new_int64((int64) p->seed));
+
+	/*
+	 * Only a set range is written, so a calibrated predictor's text has no
+	 * latency_range and reads back to range 0, 0.
+	 */
 	if (p->range_hi > p->range_lo)
 	{
 		json_object *range = json_object_new_array_ext(2);
@@ -184,6 +243,11 @@ WriteAdapted(HelpPredictor *p, HelpPredictorView *v)
 		json_object_array_add(range, help_json_double(p->range_hi));
 		json_object_object_add(ad, "latency_range", range);
 	}
+
+	/*
+	 * help_json_float and help_json_double print the fewest digits that read
+	 * back to the same bits, so weights and latencies round-trip exactly.
+	 */
 	for (uint32 i = 0; i < p->n_support; i++)
 	{
 		json_object_array_add(archs, help_json_float_array(v->support_x + (Size) i * v->enc_dim,

@@ -59,10 +59,20 @@ help_rank_transfn(PG_FUNCTION_ARGS)
 	if (!AggCheckCallContext(fcinfo, &aggcxt))
 		elog(ERROR, "help_rank_transfn called in non-aggregate context");
 	st = PG_ARGISNULL(0) ? RankStateNew(aggcxt, 64) : (RankState *) PG_GETARG_POINTER(0);
+
+	/*
+	 * A pair with a NULL says nothing about the ranking: skip it, as corr()
+	 * and the other two-argument statistics do.
+	 */
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
 		PG_RETURN_POINTER(st);
 	x = PG_GETARG_FLOAT8(1);
 	y = PG_GETARG_FLOAT8(2);
+
+	/*
+	 * NaN has no place in an order (it compares unequal to everything), so
+	 * ranks would be arbitrary: refuse it instead of returning a number.
+	 */
 	if (isnan(x) || isnan(y))
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_EXCEPTION),
@@ -87,6 +97,12 @@ help_rank_combinefn(PG_FUNCTION_ARGS)
 		elog(ERROR, "help_rank_combinefn called in non-aggregate context");
 	if (a == NULL && b == NULL)
 		PG_RETURN_NULL();
+
+	/*
+	 * A new state in the aggregate context, not a reuse of a or b: the inputs
+	 * of a combine function may live in memory the executor frees. Ranks need
+	 * all pairs, so partial states are concatenated, not summarized.
+	 */
 	st = RankStateNew(aggcxt, (a ? a->n : 0) + (b ? b->n : 0));
 	if (a)
 	{
@@ -137,6 +153,11 @@ help_rank_deserialfn(PG_FUNCTION_ARGS)
 	buf.maxlen = buf.len;
 	buf.cursor = 0;
 	n = pq_getmsgint64(&buf);
+
+	/*
+	 * The count sizes an allocation: bound it by the bytes actually present
+	 * before trusting it.
+	 */
 	if (n < 0 || n > (int64) ((buf.len - buf.cursor) / (2 * sizeof(double))))
 		elog(ERROR, "corrupt help rank state");
 	st = RankStateNew(aggcxt, n);

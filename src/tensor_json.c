@@ -22,6 +22,11 @@ ReadGroup(json_object *root, const char *group, const HelpTensor *specs, int n,
 	snprintf(where, sizeof(where), "\"%s\" of %s", group, what);
 	g = help_json_member(root, group, json_type_object, what);
 	{
+		/*
+		 * Unknown tensor names are refused first: a checkpoint of another
+		 * architecture would otherwise be read partly and fail later with a
+		 * less helpful message.
+		 */
 		json_object_object_foreach(g, key, val)
 		{
 			bool		known = false;
@@ -58,6 +63,12 @@ ReadGroup(json_object *root, const char *group, const HelpTensor *specs, int n,
 		help_json_only_keys(tensor, tensor_keys, tname);
 		shape = help_json_member(tensor, "shape", json_type_array, tname);
 		ndim = json_object_array_length(shape);
+
+		/*
+		 * The shape must match the layout exactly, dimension by dimension: a
+		 * transposed weight has the right number of values and would be read
+		 * without complaint otherwise.
+		 */
 		ok = ndim == (size_t) spec->ndim;
 		for (size_t d = 0; ok && d < ndim; d++)
 		{
@@ -84,6 +95,11 @@ ReadGroup(json_object *root, const char *group, const HelpTensor *specs, int n,
 		help_json_numbers(help_json_member(tensor, "data", json_type_array, tname),
 						  spec->size, dst + spec->offset, NULL, tname);
 	}
+
+	/*
+	 * Every name was known and every spec found, so the group holds exactly
+	 * the layout's tensors.
+	 */
 	Assert(count == n);
 }
 

@@ -124,8 +124,20 @@ help_encode_nb201(const char *cell, float *out, HelpError *err)
 	if ((st = ParseNb201Cell(cell, ops, err)) != HELP_OK)
 		return st;
 
+	/*
+	 * Nodes as the reference encoder numbers them: 0 the cell's input, 1..6
+	 * the six edge operations in the order the string lists them, 7 the
+	 * output, 8 a global node that every node feeds; each gets a one-hot
+	 * feature row.
+	 */
 	memset(out, 0, sizeof(float) * HELP_NB201_ENC_DIM);
 	feat[0 * HELP_NB201_FEATS + FEAT_INPUT] = 1.0f;
+
+	/*
+	 * The edge operation becomes a node of the graph: its feature is the
+	 * operation's one-hot (none, skip, 1x1 and 3x3 convolution, average
+	 * pooling).
+	 */
 	for (int k = 0; k < 6; k++)
 		feat[(k + 1) * HELP_NB201_FEATS + nb201_op_feature[ops[k]]] = 1.0f;
 	feat[7 * HELP_NB201_FEATS + FEAT_OUTPUT] = 1.0f;
@@ -187,6 +199,12 @@ help_parse_fbnet(const char *text, int *ops, HelpError *err)
 		if (len == 0)
 			return help_set_error(err, HELP_ERR_SYNTAX,
 								  "empty or truncated element %d in FBNet architecture", n + 1);
+
+		/*
+		 * Elements may be op indices (as the published data writes them) or op
+		 * names (as people write them); a leading digit or minus sign means an
+		 * index.
+		 */
 		if (isdigit((unsigned char) start[0]) || start[0] == '-')
 		{
 			char	   *end;
@@ -213,6 +231,11 @@ help_parse_fbnet(const char *text, int *ops, HelpError *err)
 									  "unknown FBNet op \"%.*s\" at position %d",
 									  (int) (len > 40 ? 40 : len), start, n + 1);
 		}
+
+		/*
+		 * Checked before storing, so that ops[] (22 entries) is never overrun
+		 * by a longer list.
+		 */
 		if (n >= HELP_FBNET_LAYERS)
 			return help_set_error(err, HELP_ERR_SIZE,
 								  "FBNet architecture has more than %d layers",
@@ -251,6 +274,11 @@ help_encode_fbnet(const int *ops, float *out, HelpError *err)
 								  "FBNet op index %d at layer %d is out of range 0..8",
 								  ops[l], l + 1);
 
+	/*
+	 * Six values per layer: a one-hot of the kernel size (ops 0-3 are 3x3, 4-7
+	 * are 5x5) and a one-hot of the expansion variant (e1, e1 with groups, e3,
+	 * e6); skip leaves all six at zero.
+	 */
 	memset(out, 0, sizeof(float) * HELP_FBNET_ENC_DIM);
 	for (int l = 0; l < HELP_FBNET_LAYERS; l++)
 	{
@@ -300,6 +328,12 @@ help_encode_ofa(const int *ks, const int *e, const int *d, int r,
 		return help_set_error(err, HELP_ERR_RANGE,
 							  "OFA resolution %d must be one of 128, 132, ..., 224", r);
 
+	/*
+	 * OFA: 20 blocks in 5 stages of 4, each with a kernel-size one-hot (values
+	 * 1-60) and an expand-ratio one-hot (61-120), left all zero for the blocks
+	 * past its stage's depth; then a one-hot of the input resolution in steps
+	 * of 4 from 128 (121-145).
+	 */
 	memset(out, 0, sizeof(float) * HELP_OFA_ENC_DIM);
 	for (int b = 0; b < HELP_OFA_BLOCKS; b++)
 	{
@@ -322,6 +356,12 @@ help_check_encoding(HelpSpace space, const float *enc, int len, HelpError *err)
 		return help_set_error(err, HELP_ERR_SIZE,
 							  "%s encodings have %d values, got %d (use help_encode)",
 							  help_space_name(space), want, len);
+
+	/*
+	 * A stored encoding is read by the network as is, so anything but 0 and 1
+	 * would silently predict nonsense; a NAS-Bench-201 encoding must also
+	 * carry the self-loops that help_encode_nb201 gives every node.
+	 */
 	for (int i = 0; i < len; i++)
 		if (enc[i] != 0.0f && enc[i] != 1.0f)
 			return help_set_error(err, HELP_ERR_DATA,

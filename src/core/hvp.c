@@ -146,6 +146,11 @@ GcnTangent(const HelpLayout *L, const float *theta, const float *v,
 	const int	W = L->width;
 	const int	rows = batch * HELP_NB201_NODES;
 
+	/*
+	 * Product rule per layer: r(act W) = act r(W) + r(act) W, with r(W) the
+	 * block of v. A does not depend on the weights and the relu mask is fixed
+	 * by the primal activations, so both apply to the tangent unchanged.
+	 */
 	for (int l = 0; l < 3; l++)
 	{
 		int			in = l == 0 ? L->in_dim : W;
@@ -342,6 +347,12 @@ JointBackward(const HelpLayout *L, const float *theta, const float *v,
 	double		sum_rdy = 0.0;
 
 	/* loss: dy = 2 (pred - y) / n, r(dy) = 2 r(pred) / n */
+	/*
+	 * In the joint pass every gradient g is a product of primal factors; its
+	 * tangent r(g) is the sum of the same products with one factor replaced by
+	 * its tangent or by v's block of the weights. r(g) of each weight, written
+	 * into hv, is that weight's row of H v.
+	 */
 	for (int b = 0; b < batch; b++)
 	{
 		h->dy[b] = (float) (2.0 * ((double) h->pred[b] - y[b]) / batch);
@@ -423,6 +434,10 @@ help_mse_hvp(const HelpLayout *L, const float *theta, const float *v,
 			 const float *hw, const float *X, const float *y, int n, float *hv,
 			 HelpWorkspace *ws, HelpHvpWorkspace *h)
 {
+	/*
+	 * The primal pass first: the tangent and joint passes read its activations
+	 * from ws.
+	 */
 	help_net_forward(L, theta, hw, X, n, h->pred, ws);
 	TangentForward(L, theta, v, hw, X, n, ws, h);
 	JointBackward(L, theta, v, hw, X, y, n, ws, h, hv);

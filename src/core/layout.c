@@ -47,6 +47,11 @@ help_layout_init(HelpLayout *L, HelpSpace space, int width)
 	L->head = H;
 	L->hw_dim = HELP_HW_DIM;
 
+	/*
+	 * Tensors are added in the checkpoint's order, so the flat vector is the
+	 * checkpoint's tensors one after another and a checkpoint reads in with
+	 * one copy per tensor.
+	 */
 	if (L->kind == HELP_NET_GCN)
 	{
 		L->in_dim = HELP_NB201_FEATS;
@@ -81,6 +86,12 @@ help_layout_init(HelpLayout *L, HelpSpace space, int width)
 	L->n_tensors = n;
 	L->n_params = total;
 
+	/*
+	 * The modulator z scales the input columns of fc3, fc4 and fc5 (head
+	 * values each) and shifts their biases (one value each): 3 (head + 1). The
+	 * inference network maps the hardware embedding to a mean and a spread per
+	 * coordinate, hence 2 z_dim outputs.
+	 */
 	L->z_dim = 3 * (H + 1);
 	n = 0;
 	total = 0;

@@ -41,6 +41,11 @@ help_modulator_posterior(const HelpLayout *L, const float *infer, const float *h
 	double		h[HELP_INFER_HIDDEN];
 
 	InferHidden(L, infer, hw, h);
+
+	/*
+	 * The second layer gives 2 z_dim values: the first half is the mean of z,
+	 * the second its spread through softplus, which keeps it positive.
+	 */
 	for (int k = 0; k < 2 * L->z_dim; k++)
 	{
 		double		s = b2[k];
@@ -60,6 +65,10 @@ help_kl_std_normal(const double *mu, const double *sigma, int n)
 {
 	double		kl = 0.0;
 
+	/*
+	 * KL(N(mu, sigma^2) || N(0, 1)) summed over independent coordinates, in
+	 * closed form.
+	 */
 	for (int k = 0; k < n; k++)
 		kl += -log(sigma[k]) + 0.5 * (sigma[k] * sigma[k] + mu[k] * mu[k]) - 0.5;
 	return kl;
@@ -83,6 +92,11 @@ help_modulate(const HelpLayout *L, const float *theta, const double *z,
 	const int	weights[3] = {L->fc3_w, L->fc4_w, L->fc5_w};
 	const int	biases[3] = {L->fc3_b, L->fc4_b, L->fc5_b};
 
+	/*
+	 * z modulates only the head (fc3, fc4, fc5), HELP-METHOD.md section 4: the
+	 * first H z values scale fc3's input columns, the next H fc4's, the next H
+	 * fc5's, each by 1 + c z, and the last 3 shift each layer's biases by c z.
+	 */
 	if (out != theta)
 		memcpy(out, theta, sizeof(float) * L->n_params);
 	for (int layer = 0; layer < 3; layer++)
@@ -167,6 +181,12 @@ help_modulate_backward(const HelpLayout *L, const float *theta, const double *z,
 
 	if (dtheta != dout)
 		memcpy(dtheta, dout, sizeof(float) * L->n_params);
+
+	/*
+	 * The reverse of help_modulate: each weight's gradient is scaled by the
+	 * same 1 + c z, and z gets c times the gradient-weighted sum of what it
+	 * scaled.
+	 */
 	memset(dz, 0, sizeof(double) * L->z_dim);
 	for (int layer = 0; layer < 3; layer++)
 	{

@@ -53,6 +53,12 @@ help_trim_pool(const int *arch_idx, const double *ms, int n, int *keep)
 		m[i].idx = arch_idx[i];
 		m[i].pos = i;
 	}
+
+	/*
+	 * Sorting by latency with ties broken by architecture index makes the kept
+	 * set independent of input order; the kept positions are then put back in
+	 * index order for the caller.
+	 */
 	qsort(m, n, sizeof(Measured), ByLatency);
 	qsort(m + first, end - first, sizeof(Measured), ByIndex);
 	for (int i = first; i < end; i++)
@@ -68,6 +74,11 @@ help_hw_embedding(const double *ref_ms, float *hw, HelpError *err)
 	double		lo = INFINITY,
 				hi = -INFINITY;
 
+	/*
+	 * Latencies must be positive, finite numbers of milliseconds: anything
+	 * else is a measurement error, and an infinite one would turn the scaling
+	 * into NaN.
+	 */
 	for (int i = 0; i < HELP_HW_DIM; i++)
 	{
 		if (!(ref_ms[i] > 0.0) || !isfinite(ref_ms[i]))

@@ -87,6 +87,12 @@ help_spearman(HelpPair *pairs, long n)
 
 	if (n < 2)
 		return NAN;
+
+	/*
+	 * Sorting the pairs by (x, y) first fixes the order in which the sums
+	 * below add up, so the coefficient is bit for bit the same whatever order
+	 * the rows came in (a parallel plan delivers them in any order).
+	 */
 	qsort(pairs, n, sizeof(HelpPair), ComparePairs);
 	v = help_alloc(sizeof(double) * n);
 	rx = help_alloc(sizeof(double) * n);
@@ -133,6 +139,11 @@ MergeCount(double *y, double *tmp, long n)
 	k = 0;
 	while (i < mid && j < n)
 	{
+		/*
+		 * y[j] jumps over the mid - i elements left in the first half: each
+		 * such pair is out of order. Equal values are not inversions (strict
+		 * <), so ties are not counted as discordant.
+		 */
 		if (y[j] < y[i])
 		{
 			tmp[k++] = y[j++];
@@ -183,6 +194,13 @@ help_kendall_tau_b(HelpPair *pairs, long n)
 
 	if (n < 2)
 		return NAN;
+
+	/*
+	 * Knight's O(n log n) algorithm: with the pairs sorted by x (ties by y),
+	 * the discordant pairs are the inversions of the y sequence, counted by a
+	 * merge sort; pairs tied in x, in y or in both are counted from runs of
+	 * equal values for the tau-b correction.
+	 */
 	qsort(pairs, n, sizeof(HelpPair), ComparePairs);
 	y = help_alloc(sizeof(double) * n);
 	tmp = help_alloc(sizeof(double) * n);

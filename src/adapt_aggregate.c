@@ -122,6 +122,12 @@ help_adapt_transfn(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("help_adapt latency must not be NULL")));
 
+	/*
+	 * The first row fixes the group's predictor, hardware embedding and
+	 * options; later rows are compared with them (by the predictor's
+	 * fingerprint, read from the header slice only, so a large predictor is
+	 * not detoasted on every row).
+	 */
 	if (PG_ARGISNULL(0))
 		st = AdaptStateNew(fcinfo, aggcxt);
 	else
@@ -142,6 +148,11 @@ help_adapt_transfn(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("help_adapt takes at most %d support rows", HELP_MAX_SUPPORT)));
+
+	/*
+	 * Grown by doubling in the aggregate context, so the support set costs
+	 * amortized constant time per row.
+	 */
 	if (st->n == st->capacity)
 	{
 		st->capacity *= 2;
@@ -225,6 +236,11 @@ help_adapt_finalfn(PG_FUNCTION_ARGS)
 	p->range_hi = spec.range_hi;
 	memcpy(v.hw, st->hw, sizeof(float) * HELP_HW_DIM);
 
+	/*
+	 * The support set is stored sorted, so the adapted predictor, its
+	 * fingerprint and its predictions do not depend on the order the rows
+	 * arrived in.
+	 */
 	order = palloc(sizeof(int) * st->n);
 	for (int i = 0; i < st->n; i++)
 		order[i] = i;

@@ -19,6 +19,11 @@ CheckpointProvenance(json_object *root)
 	json_object *val;
 	char	   *text;
 
+	/*
+	 * The provenance records where the weights came from; the checkpoint's own
+	 * "format" and "episode" are kept as they were; the rest of it is the
+	 * search space and the weights.
+	 */
 	json_object_object_add(meta, "source", json_object_new_string("checkpoint"));
 	if (json_object_object_get_ex(root, "format", &val) && val != NULL)
 		json_object_object_add(meta, "format", json_object_get(val));
@@ -51,6 +56,12 @@ PredictorFromCheckpoint(json_object *root, void *result)
 	space_name = json_object_get_string(help_json_member(root, "search_space",
 														 json_type_string, what));
 	space = help_lookup_space(space_name, what);
+
+	/*
+	 * Checkpoints do not state their layer size: it is read from a bias's
+	 * shape, and then every tensor is checked against the layout of that
+	 * width.
+	 */
 	width = help_infer_width(root, what);
 	meta = CheckpointProvenance(root);
 	p = help_predictor_alloc(space, width, false, 0, strlen(meta) + 1);

@@ -83,6 +83,12 @@ help_json_parse(const char *text, const char *what)
 
 	if (tok == NULL)
 		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
+
+	/*
+	 * A tokener rather than json_tokener_parse, to know where parsing stopped:
+	 * trailing text after the value is an error, as in PostgreSQL's own json
+	 * input.
+	 */
 	root = json_tokener_parse_ex(tok, text, (int) len);
 	jerr = json_tokener_get_error(tok);
 	end = json_tokener_get_parse_end(tok);

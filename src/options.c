@@ -20,6 +20,11 @@ IntOption(json_object *root, const char *key, int64 lo, int64 hi, int64 dflt)
 	json_object *v;
 	int64		x;
 
+	/*
+	 * Absent keys take the default; present ones must have the right JSON type
+	 * and range, never coerced, so a typo like "steps": "2" is an error rather
+	 * than a silent default.
+	 */
 	if (!json_object_object_get_ex(root, key, &v))
 		return dflt;
 	if (!json_object_is_type(v, json_type_int))
@@ -42,6 +47,11 @@ RangeOption(json_object *root, double *lo, double *hi)
 	json_object *v;
 	double		r[2];
 
+	/*
+	 * 0, 0 means no range: help_adapt then calibrates the targets against the
+	 * meta-trained predictor (help_support_targets). JSON null asks for that
+	 * explicitly.
+	 */
 	*lo = *hi = 0.0;
 	if (!json_object_object_get_ex(root, "latency_range", &v) ||
 		json_object_is_type(v, json_type_null))
@@ -142,6 +152,10 @@ ReadMetaTrainOptions(json_object *root, void *arg)
 	opts->space = help_lookup_space(space_name, what);
 	big = opts->space != HELP_SPACE_NASBENCH201;
 
+	/*
+	 * The reference architectures define every device's hardware embedding, in
+	 * this order: exactly 10, distinct, as arch_idx values.
+	 */
 	v = help_json_member(root, "reference_archs", json_type_array, what);
 	if (json_object_array_length(v) != HELP_HW_DIM)
 		ereport(ERROR,
@@ -186,6 +200,11 @@ ReadMetaTrainOptions(json_object *root, void *arg)
 		}
 	}
 
+	/*
+	 * The paper's defaults, per space where they differ (HELP-METHOD.md
+	 * section 6): the meta-train pool is the architectures with arch_idx below
+	 * 900 on NAS-Bench-201, below 4,000 on FBNet and OFA.
+	 */
 	opts->train_pool = (int) IntOption(root, "train_pool", 1, PG_INT32_MAX, big ? 4000 : 900);
 	opts->query_pool = (int) IntOption(root, "query_pool", 1, PG_INT32_MAX, 1000);
 	opts->spec.episodes = (int) IntOption(root, "episodes", 0, 10000000, big ? 4000 : 2000);

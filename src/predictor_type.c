@@ -20,6 +20,10 @@
 static Size
 FloatCount(const HelpLayout *L, bool adapted, int n_support)
 {
+	/*
+	 * add_size and mul_size raise an ERROR on overflow, so a header with
+	 * absurd sizes cannot wrap the total around to a small allocation.
+	 */
 	Size		n = add_size(mul_size(L->n_params, 2), L->n_infer);
 
 	if (adapted)
@@ -143,6 +147,10 @@ BodyFingerprint(HelpPredictor *p)
 	const unsigned char *end = (const unsigned char *) p + VARSIZE(p);
 	uint64		h = UINT64CONST(0xcbf29ce484222325);
 
+	/*
+	 * Byte-wise FNV-1a: not cryptographic, only a cheap key for caches and a
+	 * check that the stored value is the one that was sealed.
+	 */
 	for (; b < end; b++)
 	{
 		/* the fingerprint field itself is not hashed */
@@ -184,6 +192,11 @@ help_predictor_validate(HelpPredictor *p, Size actual_size)
 	Size		floats;
 	HelpError	err;
 
+	/*
+	 * Header first, each check guarding the ones after it: the layout computed
+	 * from a valid space and width sizes everything else, so nothing is read
+	 * past the value before its size has been checked.
+	 */
 	if (actual_size < HELP_PREDICTOR_HDRSZ)
 		CORRUPT("value of %zu bytes is shorter than the %zu-byte header",
 				actual_size, (Size) HELP_PREDICTOR_HDRSZ);
@@ -226,6 +239,10 @@ help_predictor_validate(HelpPredictor *p, Size actual_size)
 		CORRUPT("size %zu bytes does not match its header (expected %zu)",
 				actual_size, PredictorSize(&L, adapted, p->n_support, p->meta_len));
 
+	/*
+	 * Weights must be finite: a NaN would propagate to every prediction
+	 * without an error.
+	 */
 	floats = FloatCount(&L, adapted, p->n_support);
 	for (Size i = 0; i < floats; i++)
 		if (!isfinite(p->data[i]))
@@ -254,6 +271,12 @@ help_predictor_validate(HelpPredictor *p, Size actual_size)
 	if (v.meta[0] != '{')
 		CORRUPT("provenance is not a JSON object");
 	(void) DirectFunctionCall1(jsonb_in, CStringGetDatum(v.meta));
+
+	/*
+	 * The fingerprint is checked last, after the contents: a value that fails
+	 * an earlier check reports what is wrong with it rather than just a
+	 * mismatch.
+	 */
 	if (p->fingerprint != BodyFingerprint(p))
 		CORRUPT("fingerprint does not match the contents");
 }

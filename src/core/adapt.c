@@ -79,6 +79,10 @@ help_support_targets(const HelpLayout *L, const float *theta, const float *infer
 				b;
 	bool		rising;
 
+	/*
+	 * With a range (the device's typical latencies, section 1), the targets
+	 * are the normalization the predictor was meta-trained on.
+	 */
 	if (spec->range_hi > spec->range_lo)
 	{
 		for (int i = 0; i < n; i++)
@@ -87,10 +91,17 @@ help_support_targets(const HelpLayout *L, const float *theta, const float *infer
 		return HELP_OK;
 	}
 
-	/* calibrate: where the meta-trained predictor puts these architectures */
 	mu = help_arena_alloc(&scratch, sizeof(double) * L->z_dim);
 	sigma = help_arena_alloc(&scratch, sizeof(double) * L->z_dim);
 	theta_mu = help_arena_alloc(&scratch, sizeof(float) * L->n_params);
+
+	/*
+	 * Without one, ask the meta-trained predictor, modulated by the posterior
+	 * mean for this device, where it puts the support architectures, and map
+	 * the measured latencies onto that scale by least squares: the support set
+	 * alone gives no absolute scale, and its own min-max range cost 0.05
+	 * Spearman on NAS-Bench-201.
+	 */
 	help_modulator_posterior(L, infer, hw, mu, sigma);
 	help_modulate(L, theta, mu, spec->z_scale, theta_mu);
 	help_net_predict(L, theta_mu, hw, X, n, y, ws);
@@ -156,6 +167,13 @@ help_adapt(const HelpLayout *L, const float *theta, const float *alpha,
 		goto fail;
 
 	help_modulator_posterior(L, infer, hw, mu, sigma);
+
+	/*
+	 * One generator for all draws, seeded by the spec: the adapted state is a
+	 * deterministic function of the stored support set and settings, which is
+	 * why an adapted help_predictor can store the support set instead of the
+	 * adapted weights.
+	 */
 	help_rng_seed(&rng, spec->seed);
 	for (int d = 0; d < spec->mc_samples; d++)
 	{
@@ -164,10 +182,21 @@ help_adapt(const HelpLayout *L, const float *theta, const float *alpha,
 		help_modulator_draw(L->z_dim, mu, sigma, &rng, z);
 		help_modulate(L, theta, z, spec->z_scale, td);
 		help_inner_loop(L, td, alpha, hw, X, y, n, spec->steps, grad, ws);
+
+		/*
+		 * The head's per-draw constant (fc3's bias plus the hardware half) is
+		 * the same for every architecture, so it is computed once here rather
+		 * than once per prediction chunk.
+		 */
 		help_net_head_constant(L, td, hw, ad->head_const + (size_t) d * L->head, ws);
 	}
 
 	/* millisecond map: support predictions' range onto measured range */
+	/*
+	 * Before ms_scale is set, help_adapted_predict_ms reports normalized
+	 * predictions; the map sends the range of the support set's mean
+	 * predictions onto the range of its measured latencies.
+	 */
 	help_adapted_predict_ms(ad, X, n, NULL, mean, NULL);
 	lo = hi = mean[0];
 	for (int i = 0; i < n; i++)
@@ -237,6 +266,10 @@ help_adapted_reserve(HelpAdapted *ad, int max_batch)
 {
 	int			batch = max_batch < HELP_PREDICT_BATCH ? max_batch : HELP_PREDICT_BATCH;
 
+	/*
+	 * A workspace is only ever replaced by a larger one, so a predictor that
+	 * scored a large batch keeps its workspace for small ones.
+	 */
 	if (ad->ws != NULL && ad->ws->max_batch >= batch)
 		return;
 	help_workspace_destroy(ad->ws);
@@ -269,6 +302,11 @@ help_adapted_predict_ms(HelpAdapted *ad, const float *X, int n, float *draws_buf
 					mean,
 					ss = 0.0;
 
+		/*
+		 * The draws' mean is the prediction and their sample standard
+		 * deviation (n - 1) its spread, both mapped to ms; the scale's
+		 * absolute value keeps the spread non-negative.
+		 */
 		for (int d = 0; d < ad->n_draws; d++)
 			sum += draws[(size_t) d * n + i];
 		mean = sum / ad->n_draws;

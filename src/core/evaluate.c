@@ -24,10 +24,20 @@ help_device_spearman(const HelpLayout *L, const float *theta, const float *alpha
 
 	if (adapted == NULL)
 		return NAN;
+
+	/*
+	 * help_adapt leaves a workspace for the support set only; the query pool
+	 * is predicted in chunks of a workspace reserved for it.
+	 */
 	help_adapted_reserve(adapted, n_query);
 	pred = help_alloc(sizeof(double) * (n_query > 0 ? n_query : 1));
 	pairs = help_alloc(sizeof(HelpPair) * (n_query > 0 ? n_query : 1));
 	help_adapted_predict_ms(adapted, query_X, n_query, NULL, pred, NULL);
+
+	/*
+	 * Spearman of predicted against measured latency: only the ranking
+	 * matters, so the millisecond map's scale and offset cannot change it.
+	 */
 	for (int i = 0; i < n_query; i++)
 	{
 		pairs[i].x = pred[i];

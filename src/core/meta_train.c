@@ -217,6 +217,12 @@ TrainerCreate(const HelpLayout *L, const HelpMetaTrainSpec *spec,
 	tr->enc_dim = help_space_encoding_dim(L->space);
 	tr->threads = spec->threads < 1 ? 1 : (spec->threads > T ? T : spec->threads);
 	help_rng_seed(&tr->rng, spec->seed);
+
+	/*
+	 * Everything the workers touch is allocated here, before any thread
+	 * starts: the task path allocates nothing, since the server's allocator is
+	 * not thread safe.
+	 */
 	tr->device_order = help_arena_alloc(&tr->arena, sizeof(int) * n_devices);
 	for (int d = 0; d < n_devices; d++)
 		tr->device_order[d] = d;
@@ -426,6 +432,11 @@ RunEpisode(Trainer *tr, const HelpTrainDevice *devices, int n_devices,
 	double		loss = 0.0;
 	HelpInterruptFn interrupted = hooks ? hooks->interrupted : NULL;
 
+	/*
+	 * Every random draw of the episode happens here, on the calling thread and
+	 * in task order, before any task runs: the draw sequence, and with it the
+	 * whole run, is the same for any number of threads.
+	 */
 	ChooseFront(&tr->rng, tr->device_order, n_devices, T);
 	for (int t = 0; t < T; t++)
 		DrawTask(tr, &devices[tr->device_order[t]], &tr->slots[t]);
@@ -448,6 +459,10 @@ RunEpisode(Trainer *tr, const HelpTrainDevice *devices, int n_devices,
 	if (*stopped)
 		return 0.0;
 
+	/*
+	 * Losses and gradients are summed in task order after all tasks have
+	 * finished, never as threads complete, for the same reason.
+	 */
 	for (int t = 0; t < T; t++)
 		loss += tr->slots[t].loss / T;
 	tr->adam_t++;
@@ -489,6 +504,12 @@ help_meta_train_run(const HelpLayout *L, const HelpMetaTrainSpec *spec,
 		done++;
 		loss_since += loss;
 		episodes_since++;
+
+		/*
+		 * The hook sees the mean meta-loss since its previous call, and always
+		 * runs after the last episode, so the caller's best weights are chosen
+		 * among validated ones.
+		 */
 		if ((done % spec->validate_every == 0 || done == spec->episodes) &&
 			hooks && hooks->validate)
 		{

@@ -40,6 +40,12 @@ WorkspaceForPrediction(const HelpLayout *L, int max_batch)
 	ws->arch_out = help_arena_alloc(&ws->arena, sizeof(float) * B * W);
 	ws->z3 = help_arena_alloc(&ws->arena, sizeof(float) * B * H);
 	ws->z4 = help_arena_alloc(&ws->arena, sizeof(float) * B * H);
+
+	/*
+	 * The live-column scratch holds the packed copies of the head's input
+	 * (batch x head) and of its weights (head x head), the largest product it
+	 * serves.
+	 */
 	ws->live = help_live_scratch_create((int) (B * H), (int) (H * H));
 	return ws;
 }
@@ -65,6 +71,12 @@ help_workspace_create(const HelpLayout *L, int max_batch)
 	ws->darch = help_arena_alloc(&ws->arena, sizeof(float) * B * W);
 	ws->dhw1 = help_arena_alloc(&ws->arena, sizeof(float) * W);
 	ws->dhw2 = help_arena_alloc(&ws->arena, sizeof(float) * W);
+
+	/*
+	 * GCN only: the buffers of GemmDistinctRows, an open-addressing table at
+	 * most half full, and each layer's distinct input rows with every row's
+	 * class, which the backward pass needs again.
+	 */
 	if (L->kind == HELP_NET_GCN)
 	{
 		ws->table_size = 1;
@@ -87,6 +99,11 @@ help_predict_workspace_create(const HelpLayout *L, int max_batch)
 {
 	HelpWorkspace *ws = WorkspaceForPrediction(L, max_batch);
 
+	/*
+	 * A prediction workspace keeps no per-node activations: the GCN goes
+	 * through the plan of distinct node states, the MLP needs only its hidden
+	 * layer.
+	 */
 	if (L->kind == HELP_NET_GCN)
 		ws->plan = help_gcn_plan_create(L, max_batch);
 	else
@@ -411,6 +428,12 @@ NetForward(const HelpLayout *L, const float *theta, const float *hw,
 	else
 		MlpForward(L, theta, X, batch, ws);
 
+	/*
+	 * The head: fc3 takes [arch_out, hw2]; its hardware half is the same for
+	 * every row and is already in head_const, so only the architecture half
+	 * (the first W columns of fc3) is multiplied here. Both head products skip
+	 * the inputs' all-zero columns (live_columns.h).
+	 */
 	help_sgemm_live_columns(batch, H, W, ws->arch_out, W, w3, H, ws->z3, H, ws->live);
 	AddBiasRelu(ws->z3, head_const, batch, H);
 	help_sgemm_live_columns(batch, H, H, ws->z3, H, help_ctensor(L, theta, L->fc4_w), H,
@@ -593,6 +616,11 @@ help_net_predict_many(const HelpLayout *L, const float *thetas, int n_thetas,
 {
 	int			enc_dim = help_space_encoding_dim(L->space);
 
+	/*
+	 * Chunks of the workspace's size. The plan depends on the cells only, so
+	 * it is built once per chunk and serves every parameter vector (the
+	 * modulator draws); each draw then runs the per-class products.
+	 */
 	for (int start = 0; start < n; start += ws->max_batch)
 	{
 		int			len = n - start < ws->max_batch ? n - start : ws->max_batch;

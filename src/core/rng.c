@@ -32,6 +32,10 @@ help_rng_seed(HelpRng *rng, uint64_t seed)
 {
 	uint64_t	x = seed;
 
+	/*
+	 * xoshiro256** must not start from an all-zero state; splitmix64 turns any
+	 * seed, 0 included, into four well-mixed words.
+	 */
 	for (int i = 0; i < 4; i++)
 		rng->s[i] = SplitMix64(&x);
 	rng->has_spare = 0;
@@ -75,6 +79,11 @@ help_rng_normal(HelpRng *rng)
 		rng->has_spare = 0;
 		return rng->spare;
 	}
+	/*
+	 * log(0) is -infinity: a zero u1 is drawn again.  Each pair of uniforms
+	 * gives two normals; the second is kept for the next call, so a run's
+	 * sequence depends only on the seed and the number of draws.
+	 */
 	do
 		u1 = help_rng_uniform(rng);
 	while (u1 <= 0.0);
@@ -92,6 +101,11 @@ help_rng_below(HelpRng *rng, uint32_t n)
 	uint64_t	m = (help_rng_next(rng) >> 32) * (uint64_t) n;
 	uint32_t	low = (uint32_t) m;
 
+	/*
+	 * Rejection only in the rare low slice that would make some values more
+	 * likely than others; the threshold 2^32 mod n is computed only then,
+	 * because it costs a division.
+	 */
 	if (low < n)
 	{
 		uint32_t	threshold = (uint32_t) (-n) % n;

@@ -125,6 +125,7 @@ help_inner_loop(const HelpLayout *L, float *theta, const float *alpha,
 
 	for (int s = 0; s < steps; s++)
 	{
+		HELP_CHECK_INTERRUPTS();
 		help_net_forward(L, theta, hw, X, n, pred, ws);
 		help_mse(pred, y, n, dy);
 		help_net_backward(L, theta, hw, X, dy, grad, ws);
@@ -286,6 +287,7 @@ help_adapt(const HelpLayout *L, const float *theta, const float *alpha,
 	{
 		float	   *td = ad->theta + (size_t) d * L->n_params;
 
+		HELP_CHECK_INTERRUPTS();
 		help_modulator_draw(L->z_dim, mu, sigma, &rng, z);
 		help_modulate(L, theta, z, spec->z_scale, td);
 		help_inner_loop(L, td, alpha, hw, inner_X, inner_y, inner_n, spec->steps, grad, ws);

@@ -319,6 +319,34 @@ help_bayes_predict(const HelpBayesLinear *model, const double *x, double *mean, 
 	*sd = model->y_scale * sqrt(1.0 / model->beta + (quad > 0.0 ? quad : 0.0));
 }
 
+/*
+ * The maximum-likelihood squared scale of a Student's t with dof degrees
+ * of freedom (location 0) for the n values z, by its EM iteration: each
+ * value weighted by (dof + 1) / (dof + z^2 / s^2).  0 if all z are 0.
+ */
+static double
+StudentTScale(const double *z, int n, double dof)
+{
+	double		s2 = 0.0;
+
+	for (int i = 0; i < n; i++)
+		s2 += z[i] * z[i] / n;
+	for (int it = 0; it < 500 && s2 > 0.0; it++)
+	{
+		double		next = 0.0;
+
+		for (int i = 0; i < n; i++)
+			next += (dof + 1.0) / (dof + z[i] * z[i] / s2) * z[i] * z[i] / n;
+		if (fabs(next - s2) <= 1e-12 * s2)
+		{
+			s2 = next;
+			break;
+		}
+		s2 = next;
+	}
+	return s2;
+}
+
 /* See bayes_linear.h. */
 void
 help_bayes_calibrate(HelpBayesLinear *model, const double *X, const double *y)
@@ -327,7 +355,7 @@ help_bayes_calibrate(HelpBayesLinear *model, const double *X, const double *y)
 				d = model->d;
 	int			folds = n < HELP_BAYES_MAX_FOLDS ? n : HELP_BAYES_MAX_FOLDS;
 	int		   *fold;
-	double		ss = 0.0;
+	double	   *z;
 	int			count = 0;
 
 	model->kappa = 1.0;
@@ -335,6 +363,7 @@ help_bayes_calibrate(HelpBayesLinear *model, const double *X, const double *y)
 	if (n < 3)
 		return;
 	fold = help_alloc(sizeof(int) * n);
+	z = help_alloc(sizeof(double) * n);
 	for (int i = 0; i < n; i++)
 		fold[i] = i % folds;
 	for (int f = 0; f < folds; f++)
@@ -342,6 +371,7 @@ help_bayes_calibrate(HelpBayesLinear *model, const double *X, const double *y)
 		HelpBayesLinear held;
 		HelpError	err;
 
+		HELP_CHECK_INTERRUPTS();
 		/* a fold whose other rows cannot be fitted says nothing: skip it */
 		if (FitRows(&held, X, y, n, d, model->group, model->n_groups, fold, f, &err) != HELP_OK)
 			continue;
@@ -351,16 +381,21 @@ help_bayes_calibrate(HelpBayesLinear *model, const double *X, const double *y)
 						sd;
 
 			help_bayes_predict(&held, X + (size_t) i * d, &mean, &sd);
-			ss += (y[i] - mean) * (y[i] - mean) / (sd * sd);
-			count++;
+			z[count++] = (y[i] - mean) / sd;
+		}
+	}
+	if (count >= 2)
+	{
+		double		s2 = StudentTScale(z, count, HELP_BAYES_DOF);
+
+		if (s2 > 0.0)
+		{
+			model->kappa = sqrt(s2);
+			model->dof = HELP_BAYES_DOF;
 		}
 	}
 	help_free(fold);
-	if (count >= 2 && ss > 0.0)
-	{
-		model->kappa = sqrt(ss / count);
-		model->dof = count - 1;
-	}
+	help_free(z);
 }
 
 /* See bayes_linear.h. */

@@ -16,12 +16,16 @@
  * The evidence picks a noise level that is honest for the rows it fitted
  * but optimistic for new ones when the rows are few, so the predictive
  * scale is calibrated by K-fold cross-validation: each fold is refitted
- * (hyperparameters included) without its rows, the held-out residuals are
- * divided by their predictive standard deviations, and kappa is the root
- * mean square of those standardized residuals.  The predictive distribution
- * of a new row is then Student's t with dof degrees of freedom, centred on
- * the posterior mean, with scale kappa times the predictive standard
- * deviation.
+ * (hyperparameters included) without its rows, and the held-out residuals
+ * are divided by their predictive standard deviations.  Latency errors are
+ * heavy-tailed (one odd measurement among twenty is common, and phones
+ * report whole milliseconds), so those standardized residuals are fitted
+ * by a Student's t with HELP_BAYES_DOF degrees of freedom, by maximum
+ * likelihood: kappa is its scale.  A single outlier then widens the
+ * intervals a little instead of several times, as a root mean square
+ * would.  The predictive distribution of a new row is Student's t with
+ * dof degrees of freedom, centred on the posterior mean, with scale kappa
+ * times the predictive standard deviation.
  */
 #ifndef HELP_BAYES_LINEAR_H
 #define HELP_BAYES_LINEAR_H
@@ -31,6 +35,8 @@
 #define HELP_BAYES_MAX_FEATURES 15
 #define HELP_BAYES_MAX_GROUPS HELP_BAYES_MAX_FEATURES
 #define HELP_BAYES_MAX_FOLDS 20
+/* degrees of freedom of the calibrated predictive distribution */
+#define HELP_BAYES_DOF 4
 
 /* A fitted model; plain data, so it is copied by assignment. */
 typedef struct HelpBayesLinear
@@ -64,8 +70,8 @@ extern HelpStatus help_bayes_fit(HelpBayesLinear *model, const double *X, const 
 /*
  * Calibrate a model fitted on X, y (the same rows) by K-fold cross-validation
  * with K = min(n, HELP_BAYES_MAX_FOLDS): row i is held out in fold i mod K.
- * Sets kappa and dof (the number of held-out residuals less one).  With
- * fewer than 3 rows there is nothing to learn from: kappa 1, dof 1.
+ * Sets kappa and dof (HELP_BAYES_DOF).  With fewer than 3 rows there is
+ * nothing to learn from: kappa 1, dof 1 (a Cauchy, as wide as it gets).
  */
 extern void help_bayes_calibrate(HelpBayesLinear *model, const double *X, const double *y);
 

@@ -135,6 +135,7 @@ help_suggest(HelpSpace space, const HelpTransfer *adapted_model, const float *X,
 		int			best = -1;
 		double		best_var = -1.0;
 
+		HELP_CHECK_INTERRUPTS();
 		for (int i = 0; i < m; i++)
 		{
 			double		v;

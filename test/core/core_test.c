@@ -26,11 +26,13 @@
 #include "model.h"
 #include "rank.h"
 #include "rng.h"
+#include "core_test.h"
 
 static int	passed,
 			failed;
 
-static void
+/* See core_test.h. */
+void
 check(int ok, const char *what)
 {
 	if (ok)
@@ -1043,7 +1045,7 @@ interrupt_hook_tests(void)
 		  "adaptation checks for interrupts per draw and per inner step");
 	hook_log.calls = 0;
 	help_adapted_reserve(ad, 7);
-	help_adapted_predict_ms(ad, p.task.query_X, 7, NULL, pred, NULL);
+	help_adapted_predict(ad, p.task.query_X, 7, NULL, pred, NULL, NULL);
 	check(hook_log.calls >= spec.mc_samples, "prediction checks for interrupts per draw");
 	help_adapted_destroy(ad);
 
@@ -1112,6 +1114,7 @@ main(void)
 	live_columns_tests();
 	rank_tests();
 	interrupt_hook_tests();
+	transfer_tests();
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }

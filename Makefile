@@ -39,8 +39,10 @@ SHLIB_LINK = $(JSONC_LIBS) -lm
 EXTRA_CLEAN = $(DATA_built) test/results test/regression.diffs test/regression.out \
 	core_test bench/meta_test_core bench/meta_train_core bench/predict_core
 
-# Tests and benchmarks read the shared data folder from here.
-export HELP_DATA ?= $(abspath ../shared/data/help)
+# Tests and benchmarks read the data folder from here: by default the dataset
+# the repository ships (data/help, gzip-compressed); any folder in its format
+# works, compressed or not.
+export HELP_DATA ?= $(abspath data/help)
 
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)

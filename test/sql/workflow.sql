@@ -1,5 +1,5 @@
 -- pg_regress: the tables, the loaders and the latency-constrained NAS
--- workflow, on a small subset of the shared data (data/subset.sh: per space
+-- workflow, on a small subset of the data (data/subset.sh: per space
 -- the architectures with arch_idx < 300, the reference architectures and
 -- the first 60 MetaD2A candidates, on a few devices).
 \set VERBOSITY terse
@@ -82,7 +82,7 @@ SELECT before = pg_temp.fingerprint() AS second_load_changes_nothing FROM fp;
 \! rm -rf test/results/wf_bad && cp -r test/results/wf_data test/results/wf_bad && sed -i '1s/.*/device,arch,latency_ms/' test/results/wf_bad/nasbench201/latency.csv
 \! psql -X -q -v data=test/results/wf_bad -f data/load.sql < /dev/null 2>&1 | sed -e 's/^psql:[^ ]* //'
 -- (a changed checkpoint: nasbench201 loads, adding nothing; fbnet is refused)
-\! rm -rf test/results/wf_bad && cp -r test/results/wf_data test/results/wf_bad && rm test/results/wf_bad/fbnet/help_checkpoint.json && sed -e 's/"data"/"data" /' "$HELP_DATA/fbnet/help_checkpoint.json" > test/results/wf_bad/fbnet/help_checkpoint.json
+\! rm -rf test/results/wf_bad && cp -r test/results/wf_data test/results/wf_bad && rm test/results/wf_bad/fbnet/help_checkpoint.json* && data/read.sh "$HELP_DATA/fbnet/help_checkpoint.json" | sed -e 's/"data"/"data" /' > test/results/wf_bad/fbnet/help_checkpoint.json
 \! psql -X -q -v data=test/results/wf_bad -f data/load.sql < /dev/null 2>&1 | sed -e 's/^psql:[^ ]* //'
 SELECT before = pg_temp.fingerprint() AS refused_loads_change_nothing FROM fp;
 

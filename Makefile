@@ -58,22 +58,30 @@ core_test: test/core/core_test.c $(CORE_SRCS) src/core/*.h
 	$(CC) $(OPTFLAGS) $(WARNFLAGS) -Isrc/core $(BLAS_CFLAGS) -o $@ test/core/core_test.c $(CORE_SRCS) -lm
 
 # The main job end to end: latency-constrained NAS in a scratch cluster
-# (pg_virtualenv).  Needs the extension installed first (make install).
-#   make demo [DATA=../shared/data/help] [DEVICE=gold_6240] [CONSTRAINTS=8,11,14]
+# (test/scratch_cluster.sh, or a scratch database when PGHOST is set), and two
+# figures (gnuplot) in FIGURES.  Needs the extension installed first (make
+# install).
+#   make demo [DATA=data/help] [DEVICE=gold_6240] [CONSTRAINTS=8,11,14] [TRAIN=N] [FIGURES=demo/figures]
 .PHONY: demo
 demo:
 	@demo/run.sh
 
-# Everything: core unit tests, pg_regress, pgTAP.  Needs a running server
-# (PGHOST/PGPORT etc.), which `make test` inside pg_virtualenv provides.
+# Everything: core unit tests, pg_regress, pgTAP, against the server PGHOST
+# names (as a superuser), or else in a scratch cluster of its own
+# (test/scratch_cluster.sh: pg_virtualenv, side by side with any other run).
 .PHONY: test prove
 prove:
 	pg_prove --ext .sql test/t/
 
+ifeq ($(strip $(PGHOST)),)
+test:
+	test/scratch_cluster.sh $(MAKE) test
+else
 test: core_test
 	./core_test
 	$(MAKE) installcheck
 	$(MAKE) prove
+endif
 
 # Seconds per meta-training episode of the core, on synthetic devices or on
 # the shared data folder with valid Spearman (--data DIR); no server needed.

@@ -16,6 +16,11 @@
 -- bulk insert (see load_space.sql).
 \set ON_ERROR_STOP 1
 \ir load_common.sql
+-- (the bulk insert drops and re-adds help_measurements' foreign keys, which
+-- only the tables' owner may do)
+SELECT count(pg_temp.help_load_fail('42501', format('help: data/load.sql must run as the owner of the help_ tables (%s), not as %s', c.relowner::regrole, current_user),
+                                    'A loader of whole folders changes the tables'' constraints; data/load_device.sql adds one device with INSERT privileges.')) AS load_ignore
+FROM pg_class c WHERE c.oid = 'help_measurements'::regclass AND NOT pg_has_role(c.relowner, 'USAGE') \gset
 -- (internal variables, so that including this file again in one session
 -- starts from the caller's variables, not from the previous run's)
 \if :{?data}

@@ -20,6 +20,9 @@ WHERE :'space' NOT IN ('nasbench201', 'fbnet', 'ofa') \gset
 SELECT count(pg_temp.help_load_fail('23514', format('help: device name "%s" is not letters, digits, "_", "." and "-"', :'device'),
                                     'Name it like the dataset''s devices, e.g. my_cpu or jetson_nano_1 (batch size after the last underscore).')) AS load_ignore
 WHERE :'device' !~ '^[A-Za-z0-9][A-Za-z0-9_.-]*$' \gset
+SELECT count(pg_temp.help_load_fail('42501', format('help: role %s may not add devices and measurements', current_user),
+                                    format('The owner of the help_ tables can allow it: GRANT INSERT ON help_devices, help_measurements TO %I;', current_user))) AS load_ignore
+WHERE NOT (has_table_privilege('help_devices', 'INSERT') AND has_table_privilege('help_measurements', 'INSERT')) \gset
 \set load_path :csv
 \set load_hint 'The csv variable names the file, relative to where psql runs (it may be gzip-compressed: name.csv.gz).'
 \ir locate.sql

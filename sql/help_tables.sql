@@ -102,6 +102,29 @@ SELECT pg_catalog.pg_extension_config_dump('help_reference_archs', '');
 SELECT pg_catalog.pg_extension_config_dump('help_predictors', '');
 SELECT pg_catalog.pg_extension_config_dump('help_accuracy', '');
 
+-- The stored predictors, readably: SELECT * FROM help_predictors prints each
+-- predictor's JSON text form, about 3 MB a row.
+CREATE VIEW help_predictor_list AS
+SELECT p.name, p.space, p.device, p.created_at,
+       CASE
+       WHEN i -> 'adapted' = 'true' THEN
+           format('adapted to %s from %s: %s support rows, %s draws, seed %s',
+                  p.device, coalesce(p.provenance ->> 'base', 'a meta-trained predictor'),
+                  i #>> '{adaptation,support_rows}', i #>> '{adaptation,mc_samples}', i #>> '{adaptation,seed}')
+       WHEN i #>> '{provenance,source}' = 'checkpoint' THEN
+           'published checkpoint' || coalesce(', episode ' || (i #>> '{provenance,episode}'), '')
+       WHEN i #>> '{provenance,source}' = 'help_meta_train' THEN
+           format('meta-trained on %s devices, %s episodes, best %s (mean valid Spearman %s)',
+                  jsonb_array_length(i #> '{provenance,train_devices}'), i #>> '{provenance,episodes_done}',
+                  i #>> '{provenance,best_episode}', i #>> '{provenance,valid_spearman_mean}')
+       ELSE coalesce(i #>> '{provenance,source}', 'unknown origin')
+       END AS summary,
+       pg_size_pretty((i ->> 'size_bytes')::bigint) AS size
+FROM help_predictors p
+CROSS JOIN LATERAL help_predictor_info(p.predictor) i;
+COMMENT ON VIEW help_predictor_list IS
+	'The stored predictors, one short line each: name, space, device (adapted ones), created_at, where it comes from, size';
+
 -- Workflow -------------------------------------------------------------------
 
 -- A stored predictor by name (42704 when there is none).

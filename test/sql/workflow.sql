@@ -223,6 +223,24 @@ SELECT pg_temp.err($$SELECT * FROM help_nas('nasbench201/gold_6240', NULL)$$) AS
 SELECT pg_temp.err($$SELECT * FROM help_nas(NULL, 10)$$) AS nas_null_predictor;
 SELECT count(*) AS predictors FROM help_predictors;
 
+-- the stored predictors, one readable line each (SELECT * FROM
+-- help_predictors prints about 3 MB a row): published, adapted, and a
+-- meta-trained one (0 episodes on the subset: its initial weights)
+SET client_min_messages = warning;
+INSERT INTO help_predictors (name, space, predictor, provenance)
+SELECT 'nasbench201/untrained', 'nasbench201',
+       help_meta_train(m.device, m.arch_idx, a.encoding, m.latency_ms,
+                       jsonb_build_object('space', 'nasbench201', 'episodes', 0, 'tasks_per_episode', 1, 'train_pool', 200, 'query_pool', 50, 'query', 100,
+                                          'valid_devices', '["titanx_32"]'::jsonb,
+                                          'reference_archs', (SELECT jsonb_agg(arch_idx ORDER BY position)
+                                                              FROM help_reference_archs WHERE space = 'nasbench201'))),
+       '{"function": "help_meta_train"}'
+FROM help_measurements m JOIN help_architectures a USING (space, arch_idx)
+WHERE m.space = 'nasbench201' AND m.device IN ('gold_6240', 'titanx_32');
+RESET client_min_messages;
+SELECT name, space, device, created_at <= now() AS created, summary, size FROM help_predictor_list ORDER BY name;
+SELECT max(octet_length(l::text)) < 300 AS short_lines FROM help_predictor_list l;
+
 -- pg_dump keeps the rows: dumped (only the gold_6240 predictor is kept, to
 -- keep the dump small) and restored into a fresh database, the same rows and
 -- the same predictions, seen through a view restored with them

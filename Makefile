@@ -37,7 +37,7 @@ PG_CFLAGS = $(OPTFLAGS) $(WARNFLAGS)
 SHLIB_LINK = $(JSONC_LIBS) -lm
 
 EXTRA_CLEAN = $(DATA_built) test/results test/regression.diffs test/regression.out \
-	core_test bench/meta_test_core bench/meta_train_core bench/predict_core
+	core_test bench/meta_test_core bench/meta_train_core bench/predict_core dist
 
 # Tests and benchmarks read the data folder from here: by default the dataset
 # the repository ships (data/help, gzip-compressed); any folder in its format
@@ -82,6 +82,21 @@ test: core_test
 	$(MAKE) installcheck
 	$(MAKE) prove
 endif
+
+# A release tarball, dist/help-VERSION.tar.gz (PGXN takes it as it is): the
+# tracked files of commit DIST_REV (default HEAD) under help-VERSION/, the
+# dataset included, which builds, installs and tests on its own (.ci/run
+# does so).  Refused when help.control, META.json and EXTVERSION disagree on
+# the version.
+DIST_REV ?= HEAD
+.PHONY: dist
+dist:
+	@perl -MJSON::PP -0777 -ne '$$m = decode_json($$_); @v = ($$m->{version}, $$m->{provides}{$(EXTENSION)}{version}); die "dist: META.json says @v, the Makefile $(EXTVERSION)\n" if grep { $$_ ne "$(EXTVERSION)" } @v' META.json
+	@grep -q "^default_version = '$(EXTVERSION)'" $(EXTENSION).control || { echo "dist: $(EXTENSION).control's default_version is not $(EXTVERSION)" >&2; exit 1; }
+	@git diff --quiet $(DIST_REV) -- 2> /dev/null || echo "dist: note: uncommitted changes are not in the tarball (it archives $(DIST_REV))"
+	mkdir -p dist
+	git archive --format=tar.gz --prefix=$(EXTENSION)-$(EXTVERSION)/ -o dist/$(EXTENSION)-$(EXTVERSION).tar.gz $(DIST_REV)
+	@echo "dist/$(EXTENSION)-$(EXTVERSION).tar.gz"
 
 # Seconds per meta-training episode of the core, on synthetic devices or on
 # the shared data folder with valid Spearman (--data DIR); no server needed.

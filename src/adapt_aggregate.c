@@ -192,9 +192,10 @@ AdaptedProvenance(HelpPredictor *base, const HelpAdaptSpec *spec, int n)
 
 	help_predictor_view(base, &v);
 	initStringInfo(&s);
-	appendStringInfo(&s, "{\"source\": \"help_adapt\", \"support_rows\": %d, "
+	appendStringInfo(&s, "{\"source\": \"help_adapt\", \"method\": \"%s\", \"support_rows\": %d, "
 					 "\"steps\": %d, \"mc_samples\": %d, \"seed\": " UINT64_FORMAT ", ",
-					 n, spec->steps, spec->mc_samples, spec->seed);
+					 help_adapt_method_name(spec->method), n, spec->steps, spec->mc_samples,
+					 spec->seed);
 	if (spec->range_hi > spec->range_lo)
 		appendStringInfo(&s, "\"latency_range\": [%.17g, %.17g], ",
 						 spec->range_lo, spec->range_hi);
@@ -234,6 +235,8 @@ help_adapt_finalfn(PG_FUNCTION_ARGS)
 	p->seed = spec.seed;
 	p->range_lo = spec.range_lo;
 	p->range_hi = spec.range_hi;
+	if (spec.method == HELP_METHOD_TRANSFER)
+		p->flags |= HELP_FLAG_TRANSFER;
 	memcpy(v.hw, st->hw, sizeof(float) * HELP_HW_DIM);
 
 	/*

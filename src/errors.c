@@ -1,10 +1,12 @@
 /*
  * errors.c
- *	  Turning core errors into ereport, and the core's allocator.
+ *	  Turning core errors into ereport, and the core's allocator and
+ *	  interrupt hook.
  */
 #include "help.h"
 #include "alloc.h"
 
+#include "miscadmin.h"
 #include "utils/memutils.h"
 
 /* SQLSTATE for each core error class. */
@@ -54,4 +56,22 @@ void
 help_install_allocator(void)
 {
 	help_set_allocator(CorePalloc, CorePfree);
+}
+
+/*
+ * The core's interrupt hook: a cancel, statement_timeout or terminate
+ * raises its ERROR (or FATAL) here, from inside the core's loops; the
+ * core's memory is palloc'd, so the longjmp leaks nothing.
+ */
+static void
+CoreCheckInterrupts(void)
+{
+	CHECK_FOR_INTERRUPTS();
+}
+
+/* Route the core's HELP_CHECK_INTERRUPTS() to CHECK_FOR_INTERRUPTS(). */
+void
+help_install_interrupt_hook(void)
+{
+	help_set_interrupt_hook(CoreCheckInterrupts);
 }

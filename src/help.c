@@ -26,7 +26,8 @@ void		_PG_init(void);
 
 /*
  * Load-time set-up: open OpenBLAS with the kernel for this CPU (blas.h says
- * why), define settings, pin OpenBLAS, route core allocations to palloc.
+ * why), define settings, pin OpenBLAS, route core allocations to palloc
+ * and the core's interrupt checks to CHECK_FOR_INTERRUPTS().
  */
 void
 _PG_init(void)
@@ -55,4 +56,5 @@ _PG_init(void)
 	MarkGUCPrefixReserved("help");
 	help_blas_set_threads(help_blas_threads);
 	help_install_allocator();
+	help_install_interrupt_hook();
 }

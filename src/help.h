@@ -22,5 +22,6 @@
 extern void help_report(const HelpError *err);
 extern int	help_sqlstate(HelpStatus status);
 extern void help_install_allocator(void);
+extern void help_install_interrupt_hook(void);
 
 #endif							/* HELP_H */

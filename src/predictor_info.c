@@ -89,9 +89,10 @@ help_predictor_info(PG_FUNCTION_ARGS)
 			lo = ms < lo ? ms : lo;
 			hi = ms > hi ? ms : hi;
 		}
-		appendStringInfo(&s, "\"adaptation\": {\"support_rows\": %u, \"steps\": %u, "
-						 "\"mc_samples\": %u, \"seed\": " UINT64_FORMAT ", "
+		appendStringInfo(&s, "\"adaptation\": {\"method\": \"%s\", \"support_rows\": %u, "
+						 "\"steps\": %u, \"mc_samples\": %u, \"seed\": " UINT64_FORMAT ", "
 						 "\"support_latency_ms\": [%.17g, %.17g], ",
+						 help_adapt_method_name(help_predictor_method(p)),
 						 p->n_support, p->steps, p->mc_samples, p->seed, lo, hi);
 		if (p->range_hi > p->range_lo)
 			appendStringInfo(&s, "\"latency_range\": [%.17g, %.17g]}, ",

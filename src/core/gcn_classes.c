@@ -179,6 +179,7 @@ help_gcn_plan_build(HelpGcnPlan *plan, const float *X, int batch)
 		const int  *prev = layer_class[l % 2];
 		int		   *next = layer_class[(l + 1) % 2];
 
+		HELP_CHECK_INTERRUPTS();
 		memset(plan->table, 0, sizeof(int) * plan->table_size);
 		plan->n_classes[l] = 0;
 		for (int b = 0; b < batch; b++)

@@ -1,6 +1,7 @@
 /*
  * help_core.c
- *	  Error reporting and search-space metadata shared by the core.
+ *	  Error reporting, the interrupt hook and search-space metadata shared by
+ *	  the core.
  */
 #include "help_core.h"
 
@@ -25,6 +26,16 @@ help_set_error(HelpError *err, HelpStatus status, const char *fmt,...)
 	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
 	va_end(ap);
 	return status;
+}
+
+/* See help_core.h: per thread, NULL (no hook) unless set on that thread. */
+__thread HelpInterruptHook help_interrupt_hook = NULL;
+
+/* Install the interrupt hook of the calling thread (NULL: none). */
+void
+help_set_interrupt_hook(HelpInterruptHook hook)
+{
+	help_interrupt_hook = hook;
 }
 
 /* The name of a search space as users spell it. */

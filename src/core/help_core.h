@@ -70,6 +70,30 @@ extern HelpStatus help_set_error(HelpError *err, HelpStatus status,
 /* Hardware embedding: latencies on this many reference architectures. */
 #define HELP_HW_DIM 10
 
+/*
+ * Interrupts.  Every long loop of the core (adaptation per draw and per
+ * inner step, prediction per chunk and per draw, the forward and backward
+ * passes per layer, the GCN plan per layer) runs HELP_CHECK_INTERRUPTS(),
+ * which calls the hook when one is set.  Inside PostgreSQL the hook runs
+ * CHECK_FOR_INTERRUPTS(), which may longjmp out of the core with an ERROR:
+ * the core keeps nothing across those points that its palloc'd memory does
+ * not release with the memory context.
+ *
+ * The hook is thread-local: set on the backend's thread, it is NULL on any
+ * other, so meta-training's workers (all signals blocked, never allowed to
+ * longjmp) call nothing; while they run, the calling thread holds the hook
+ * off too (meta_train.c).  Standalone programs set none.
+ */
+typedef void (*HelpInterruptHook) (void);
+extern __thread HelpInterruptHook help_interrupt_hook;
+extern void help_set_interrupt_hook(HelpInterruptHook hook);
+
+#define HELP_CHECK_INTERRUPTS() \
+	do { \
+		if (help_interrupt_hook != NULL) \
+			help_interrupt_hook(); \
+	} while (0)
+
 extern const char *help_space_name(HelpSpace space);
 extern int	help_space_from_name(const char *name); /* -1 if unknown */
 extern int	help_space_encoding_dim(HelpSpace space);

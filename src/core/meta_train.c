@@ -399,7 +399,15 @@ RunThreaded(Trainer *tr, void *(*work) (void *))
 	int		   *started = tr->thread_started;
 	sigset_t	all,
 				old;
+	HelpInterruptHook held = help_interrupt_hook;
 
+	/*
+	 * The calling thread runs worker 0's share through the same passes that
+	 * check for interrupts; a longjmp out of it would leave the other
+	 * threads running on freed memory.  So the hook is held off until every
+	 * thread has joined (the workers' own hook is NULL: it is per thread).
+	 */
+	help_interrupt_hook = NULL;
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, &old);
 	for (int w = 1; w < tr->threads; w++)
@@ -413,6 +421,7 @@ RunThreaded(Trainer *tr, void *(*work) (void *))
 		else
 			work(&tr->workers[w]);
 	}
+	help_interrupt_hook = held;
 }
 
 /*

@@ -326,6 +326,11 @@ GcnForward(const HelpLayout *L, const float *theta, const float *X, int batch,
 	{
 		int			in = l == 0 ? F : W;
 
+		/*
+		 * A layer over a large support set (900 k node rows for 100,000
+		 * cells) takes a good fraction of a second: check between layers.
+		 */
+		HELP_CHECK_INTERRUPTS();
 		GemmDistinctRows(ws->act[l], rows, in, help_ctensor(L, theta, L->arch_w[l]), W,
 						 ws, l);
 		Propagate(X, batch, ws->distinct_out, ws->row_class[l], ws->act[l + 1], W, false);
@@ -411,6 +416,7 @@ NetForward(const HelpLayout *L, const float *theta, const float *hw,
 	const int	H = L->head;
 	const float *w3 = help_ctensor(L, theta, L->fc3_w);
 
+	HELP_CHECK_INTERRUPTS();
 	ws->batch = batch;
 	if (head_const == NULL)
 	{
@@ -495,6 +501,7 @@ GcnBackward(const HelpLayout *L, const float *theta, const float *X, int batch,
 	{
 		int			in = l == 0 ? F : W;
 
+		HELP_CHECK_INTERRUPTS();
 		ReluMask(dH, ws->act[l + 1], (size_t) rows * W);
 		ColumnSums(dH, rows, W, help_tensor(L, grad, L->arch_b[l]));
 		Propagate(X, batch, dH, NULL, dS, W, true);
@@ -544,6 +551,8 @@ help_net_backward(const HelpLayout *L, const float *theta, const float *hw,
 	float	   *dhw2 = ws->dhw2;
 	float	   *dz3_sum = help_tensor(L, grad, L->fc3_b);
 	double		sum_dy = 0.0;
+
+	HELP_CHECK_INTERRUPTS();
 
 	/* fc5 */
 	help_sgemv(CblasRowMajor, CblasTrans, batch, H, 1.0f, ws->z4, H, dy, 1,
@@ -631,10 +640,13 @@ help_net_predict_many(const HelpLayout *L, const float *thetas, int n_thetas,
 		if (L->kind == HELP_NET_GCN)
 			help_gcn_plan_build(ws->plan, Xc, len);
 		for (int t = 0; t < n_thetas; t++)
+		{
+			HELP_CHECK_INTERRUPTS();
 			NetForward(L, thetas + (size_t) t * L->n_params, hw, Xc, len,
 					   out + (size_t) t * n + start, ws,
 					   L->kind == HELP_NET_GCN ? ws->plan : NULL,
 					   head_consts ? head_consts + (size_t) t * L->head : NULL);
+		}
 	}
 }
 

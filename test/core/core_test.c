@@ -7,6 +7,8 @@
  *	  Prints "N passed, M failed".
  */
 #include <math.h>
+#include <pthread.h>
+#include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,11 +26,13 @@
 #include "model.h"
 #include "rank.h"
 #include "rng.h"
+#include "core_test.h"
 
 static int	passed,
 			failed;
 
-static void
+/* See core_test.h. */
+void
 check(int ok, const char *what)
 {
 	if (ok)
@@ -987,6 +991,101 @@ meta_train_tests(HelpSpace space)
 	help_free(infer_a);
 }
 
+/* What the interrupt hook saw, and when it should jump out. */
+static struct
+{
+	pthread_t	main_thread;
+	int			calls;
+	int			foreign_calls;	/* calls from another thread */
+	int			jump_at;		/* longjmp on this call (0: never) */
+	jmp_buf		jump;
+} hook_log;
+
+static void
+counting_hook(void)
+{
+	if (!pthread_equal(pthread_self(), hook_log.main_thread))
+		hook_log.foreign_calls++;
+	if (++hook_log.calls == hook_log.jump_at)
+		longjmp(hook_log.jump, 1);
+}
+
+/*
+ * The interrupt hook: adaptation and prediction call it (per draw and
+ * step, per chunk and draw); meta-training calls it on the calling thread
+ * only when tasks run there, never while worker threads run; a hook that
+ * jumps out of an adaptation (as CHECK_FOR_INTERRUPTS does) leaves the core
+ * usable.
+ */
+static void
+interrupt_hook_tests(void)
+{
+	TinyProblem p;
+	HelpAdaptSpec spec = {.steps = 3, .mc_samples = 4, .seed = 1, .z_scale = 0.01};
+	double		ms[5],
+				pred[7];
+	HelpError	err;
+	HelpAdapted *ad;
+	HookLog		log = {0};
+	float	   *t,
+			   *al,
+			   *in;
+	HelpLayout	L;
+	int			adapt_calls;
+
+	hook_log.main_thread = pthread_self();
+	tiny_problem_init(&p, HELP_SPACE_NASBENCH201, 23);
+	for (int i = 0; i < 5; i++)
+		ms[i] = 1.0 + i;
+	help_set_interrupt_hook(counting_hook);
+
+	ad = help_adapt(&p.L, p.theta, p.alpha, p.infer, p.hw, p.task.support_X, ms, 5, &spec, &err);
+	adapt_calls = hook_log.calls;
+	check(ad != NULL && adapt_calls >= spec.mc_samples * (spec.steps + 1),
+		  "adaptation checks for interrupts per draw and per inner step");
+	hook_log.calls = 0;
+	help_adapted_reserve(ad, 7);
+	help_adapted_predict(ad, p.task.query_X, 7, NULL, pred, NULL, NULL);
+	check(hook_log.calls >= spec.mc_samples, "prediction checks for interrupts per draw");
+	help_adapted_destroy(ad);
+
+	/* jump out halfway through an adaptation, then adapt again */
+	hook_log.calls = 0;
+	hook_log.jump_at = adapt_calls / 2;
+	if (setjmp(hook_log.jump) == 0)
+	{
+		help_adapt(&p.L, p.theta, p.alpha, p.infer, p.hw, p.task.support_X, ms, 5, &spec, &err);
+		check(0, "the hook's longjmp leaves the adaptation");
+	}
+	hook_log.jump_at = 0;
+	hook_log.calls = 0;
+	ad = help_adapt(&p.L, p.theta, p.alpha, p.infer, p.hw, p.task.support_X, ms, 5, &spec, &err);
+	check(ad != NULL && hook_log.calls == adapt_calls,
+		  "adaptation after a jump out of one runs as before");
+	help_adapted_destroy(ad);
+
+	/* one thread: tasks run on the calling thread and check there */
+	hook_log.calls = hook_log.foreign_calls = 0;
+	check(tiny_training_run(HELP_SPACE_NASBENCH201, 6, 2, 1, &log, &t, &al, &in, &L, &err) == HELP_OK &&
+		  hook_log.calls > 0 && hook_log.foreign_calls == 0,
+		  "one-thread meta-training checks for interrupts on the calling thread");
+	help_free(t);
+	help_free(al);
+	help_free(in);
+
+	/* two threads: tasks and updates run threaded, with the hook held off */
+	hook_log.calls = hook_log.foreign_calls = 0;
+	check(tiny_training_run(HELP_SPACE_NASBENCH201, 6, 2, 2, &log, &t, &al, &in, &L, &err) == HELP_OK &&
+		  hook_log.calls == 0 && help_interrupt_hook == counting_hook,
+		  "threaded meta-training never calls the hook while workers run, and restores it");
+	help_free(t);
+	help_free(al);
+	help_free(in);
+
+	help_set_interrupt_hook(NULL);
+	tiny_problem_free(&p);
+}
+
 int
 main(void)
 {
@@ -1014,6 +1113,8 @@ main(void)
 	pool_tests();
 	live_columns_tests();
 	rank_tests();
+	interrupt_hook_tests();
+	transfer_tests();
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }

@@ -221,6 +221,10 @@ CREATE FUNCTION help_suggest_transfn(internal, help_predictor, int, real[], bool
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION help_suggest_finalfn(internal) RETURNS int[]
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION help_suggest_transfn(internal, help_predictor, int, real[], boolean, int) IS
+	'Internal: transition function of the help_suggest aggregate (collects the measured and candidate architectures)';
+COMMENT ON FUNCTION help_suggest_finalfn(internal) IS
+	'Internal: final function of the help_suggest aggregate (chooses the n architectures to measure next)';
 
 CREATE AGGREGATE help_suggest(predictor help_predictor, arch_idx int, arch real[], measured boolean, n int) (
 	SFUNC = help_suggest_transfn,

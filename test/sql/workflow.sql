@@ -240,6 +240,8 @@ SELECT pg_temp.err($$SELECT help_adapt_device('nasbench201/published', 'my_devic
 SELECT pg_temp.err($$SELECT help_adapt_device('nasbench201/published', 'gold_6240', 'nasbench201/gold_6240', '{1,2,3}', replace => false)$$) AS adapt_name_taken;
 SELECT pg_temp.err($$SELECT help_adapt_device('nasbench201/published', 'gold_6240', 'nasbench201/published', '{1,2,3}')$$) AS adapt_over_meta_trained;
 SELECT stored_as, support_rows FROM help_adapt_device('nasbench201/published', 'gold_6240', 'nasbench201/again', '{1,2,3}');
+-- (a fixed creation time, which the NOTICE of the replacement names)
+UPDATE help_predictors SET created_at = '2026-01-01 00:00+00' WHERE name = 'nasbench201/again';
 SELECT stored_as, support_rows FROM help_adapt_device('nasbench201/published', 'gold_6240', 'nasbench201/again', '{1,2,3,4}');
 SELECT count(*) AS one_row, min(jsonb_array_length(provenance -> 'support_arch_idx')) AS support_rows
 FROM help_predictors WHERE name = 'nasbench201/again';

@@ -173,7 +173,7 @@ psql_ -v out="$FIGURES" -f demo/figures.sql
 if command -v gnuplot > /dev/null; then
 	gnuplot -e "dir='$FIGURES'; device='$DEVICE'" demo/predicted_vs_measured.gp
 	gnuplot -e "dir='$FIGURES'; device='$DEVICE'; constraints='${CONSTRAINTS//,/ }'" demo/accuracy_vs_latency.gp
-	echo "   ${FIGURES#$repo/}/predicted_vs_measured.png: predicted against measured latency of every cell on $DEVICE (log-log)"
+	echo "   ${FIGURES#$repo/}/predicted_vs_measured.png: measured against predicted latency of every cell on $DEVICE, log-log, with the 90% interval band"
 	echo "   ${FIGURES#$repo/}/accuracy_vs_latency.png: the candidates' accuracy against their predicted latency, constraints and picks marked"
 else
 	echo "   gnuplot not found (apt-get install gnuplot-nox): their data is in ${FIGURES#$repo/}/*.csv"

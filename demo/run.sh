@@ -132,7 +132,7 @@ SELECT * FROM help_adapt_device(:'base', :'device', :'predictor',
             AND m.arch_idx NOT IN (SELECT arch_idx FROM help_reference_archs WHERE space = 'nasbench201')
           ORDER BY md5(m.arch_idx::text) LIMIT 10),
     '{"seed": 1}') \gset
-SELECT format('   Meta-SGD on %s measurements (the reference ones and arch_idx %s), seed 1: stored as %s',
+SELECT format('   adapted (help_adapt''s default method) on %s measurements (the reference ones and arch_idx %s), seed 1: stored as %s',
               jsonb_array_length(provenance -> 'support_arch_idx'),
               (SELECT string_agg(i::text, ', ' ORDER BY i)
                FROM jsonb_array_elements_text(provenance -> 'support_arch_idx') e(i)

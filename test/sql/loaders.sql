@@ -1,7 +1,8 @@
 -- pg_regress: what the loaders (data/load.sql, data/load_device.sql) say
 -- when something is wrong, each error with its SQLSTATE and what to fix;
 -- folders compressed or not.  Each load runs in its own psql (a loader stops
--- at its first error), in a scratch database.
+-- at its first error), in a scratch database; test/load_edited.sh loads a
+-- copy of the data subset with one file edited.
 \set VERBOSITY terse
 \! data/subset.sh "$HELP_DATA" test/results/ld_data 300
 \! dropdb --if-exists help_loaders 2> /dev/null; createdb help_loaders
@@ -19,27 +20,18 @@
 \! test/psql_errors.sh -v data=test/results -f data/load.sql
 \! test/psql_errors.sh -v data=test/results/ld_data -v spaces=nasbench -f data/load.sql
 \! test/psql_errors.sh -v data=test/results/ld_data -v spaces='nasbench201 fbnet ofa darts' -f data/load.sql
-\! rm -rf test/results/ld_bad && cp -r test/results/ld_data test/results/ld_bad && rm -r test/results/ld_bad/ofa
-\! test/psql_errors.sh -v data=test/results/ld_bad -v spaces=ofa -f data/load.sql
+\! test/load_edited.sh ofa ofa rm
 -- (a missing file, not COPY's "wrong number of fields")
-\! rm -rf test/results/ld_bad && cp -r test/results/ld_data test/results/ld_bad && rm test/results/ld_bad/nasbench201/latency.csv
-\! test/psql_errors.sh -v data=test/results/ld_bad -v spaces=nasbench201 -f data/load.sql
+\! test/load_edited.sh nasbench201 nasbench201/latency.csv rm
 
 -- a bad row names its file and line
-\! rm -rf test/results/ld_bad && cp -r test/results/ld_data test/results/ld_bad && sed -i '5s/,[^,]*$/,-2.5/' test/results/ld_bad/nasbench201/latency.csv
-\! test/psql_errors.sh -v data=test/results/ld_bad -v spaces=nasbench201 -f data/load.sql
-\! rm -rf test/results/ld_bad && cp -r test/results/ld_data test/results/ld_bad && sed -i '7s/,[^,]*,/,15000,/' test/results/ld_bad/nasbench201/latency.csv
-\! test/psql_errors.sh -v data=test/results/ld_bad -v spaces=nasbench201 -f data/load.sql
-\! rm -rf test/results/ld_bad && cp -r test/results/ld_data test/results/ld_bad && sed -i '9s/,[^,]*$/,fast/' test/results/ld_bad/nasbench201/latency.csv
-\! test/psql_errors.sh -v data=test/results/ld_bad -v spaces=nasbench201 -f data/load.sql
-\! rm -rf test/results/ld_bad && cp -r test/results/ld_data test/results/ld_bad && sed -i '4s/,|[a-z_0-9]*~0|/,|conv_5x5~0|/' test/results/ld_bad/nasbench201/architectures.csv
-\! test/psql_errors.sh -v data=test/results/ld_bad -v spaces=nasbench201 -f data/load.sql
-\! rm -rf test/results/ld_bad && cp -r test/results/ld_data test/results/ld_bad && sed -i '3s/^[0-9]*,/11,/' test/results/ld_bad/fbnet/reference_archs.csv
-\! test/psql_errors.sh -v data=test/results/ld_bad -v spaces=fbnet -f data/load.sql
-\! rm -rf test/results/ld_bad && cp -r test/results/ld_data test/results/ld_bad && sed -i '6s/^\([0-9]*\),|[^|]*|/\1,|none~0|/' test/results/ld_bad/nasbench201/metad2a_candidates.csv
-\! test/psql_errors.sh -v data=test/results/ld_bad -v spaces=nasbench201 -f data/load.sql
-\! rm -rf test/results/ld_bad && cp -r test/results/ld_data test/results/ld_bad && sed -i '3s/^meta_[a-z]*,/meta_tset,/' test/results/ld_bad/ofa/splits.csv
-\! test/psql_errors.sh -v data=test/results/ld_bad -v spaces=ofa -f data/load.sql
+\! test/load_edited.sh nasbench201 nasbench201/latency.csv '5s/,[^,]*$/,-2.5/'
+\! test/load_edited.sh nasbench201 nasbench201/latency.csv '7s/,[^,]*,/,15000,/'
+\! test/load_edited.sh nasbench201 nasbench201/latency.csv '9s/,[^,]*$/,fast/'
+\! test/load_edited.sh nasbench201 nasbench201/architectures.csv '4s/,|[a-z_0-9]*~0|/,|conv_5x5~0|/'
+\! test/load_edited.sh fbnet fbnet/reference_archs.csv '3s/^[0-9]*,/11,/'
+\! test/load_edited.sh nasbench201 nasbench201/metad2a_candidates.csv '6s/^\([0-9]*\),|[^|]*|/\1,|none~0|/'
+\! test/load_edited.sh ofa ofa/splits.csv '3s/^meta_[a-z]*,/meta_tset,/'
 SELECT count(*) AS nothing_loaded FROM help_architectures;
 
 -- a folder compressed in part (gzip, as data/help ships) loads like the

@@ -35,6 +35,11 @@ FROM help_score('nasbench201/gold_6240') s
 JOIN help_measurements m ON m.device = 'gold_6240' AND m.space = 'nasbench201' AND m.arch_idx = s.arch_idx;
 SELECT arch_idx, round(latency_ms::numeric, 1) AS predicted_ms FROM help_nas('nasbench201/gold_6240', 11);
 SELECT name, device, summary FROM help_predictor_list ORDER BY name;
+-- measure more, adapt again: the stored predictor is replaced
+SET client_min_messages = warning;
+SELECT stored_as, support_rows FROM help_adapt_device('nasbench201/published', 'gold_6240', 'nasbench201/gold_6240',
+                                                      '{9,55,431,1462,6196,8636,9881,11982,13479,14451,1,2,3,4,5,6,7}', '{"seed": 1}');
+RESET client_min_messages;
 DELETE FROM help_predictors WHERE name = 'nasbench201/gold_6240';
 -- not granted: the data itself
 INSERT INTO help_measurements VALUES ('gold_6240', 'nasbench201', 299, 5);

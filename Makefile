@@ -37,10 +37,12 @@ PG_CFLAGS = $(OPTFLAGS) $(WARNFLAGS)
 SHLIB_LINK = $(JSONC_LIBS) -lm
 
 EXTRA_CLEAN = $(DATA_built) test/results test/regression.diffs test/regression.out \
-	core_test bench/meta_test_core bench/meta_train_core bench/predict_core
+	core_test bench/meta_test_core bench/meta_train_core bench/predict_core dist
 
-# Tests and benchmarks read the shared data folder from here.
-export HELP_DATA ?= $(abspath ../shared/data/help)
+# Tests and benchmarks read the data folder from here: by default the dataset
+# the repository ships (data/help, gzip-compressed); any folder in its format
+# works, compressed or not.
+export HELP_DATA ?= $(abspath data/help)
 
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
@@ -57,22 +59,45 @@ core_test: $(CORE_TEST_SRCS) test/core/*.h $(CORE_SRCS) src/core/*.h
 	$(CC) $(OPTFLAGS) $(WARNFLAGS) -Isrc/core $(BLAS_CFLAGS) -o $@ $(CORE_TEST_SRCS) $(CORE_SRCS) -lm
 
 # The main job end to end: latency-constrained NAS in a scratch cluster
-# (pg_virtualenv).  Needs the extension installed first (make install).
-#   make demo [DATA=../shared/data/help] [DEVICE=gold_6240] [CONSTRAINTS=8,11,14]
+# (test/scratch_cluster.sh, or a scratch database when PGHOST is set), and two
+# figures (gnuplot) in FIGURES.  Needs the extension installed first (make
+# install).
+#   make demo [DATA=data/help] [DEVICE=gold_6240] [CONSTRAINTS=8,11,14] [TRAIN=N] [FIGURES=demo/figures]
 .PHONY: demo
 demo:
 	@demo/run.sh
 
-# Everything: core unit tests, pg_regress, pgTAP.  Needs a running server
-# (PGHOST/PGPORT etc.), which `make test` inside pg_virtualenv provides.
+# Everything: core unit tests, pg_regress, pgTAP, against the server PGHOST
+# names (as a superuser), or else in a scratch cluster of its own
+# (test/scratch_cluster.sh: pg_virtualenv, side by side with any other run).
 .PHONY: test prove
 prove:
 	pg_prove --ext .sql test/t/
 
+ifeq ($(strip $(PGHOST)),)
+test:
+	test/scratch_cluster.sh $(MAKE) test
+else
 test: core_test
 	./core_test
 	$(MAKE) installcheck
 	$(MAKE) prove
+endif
+
+# A release tarball, dist/help-VERSION.tar.gz (PGXN takes it as it is): the
+# tracked files of commit DIST_REV (default HEAD) under help-VERSION/, the
+# dataset included, which builds, installs and tests on its own (.ci/run
+# does so).  Refused when help.control, META.json and EXTVERSION disagree on
+# the version.
+DIST_REV ?= HEAD
+.PHONY: dist
+dist:
+	@perl -MJSON::PP -0777 -ne '$$m = decode_json($$_); @v = ($$m->{version}, $$m->{provides}{$(EXTENSION)}{version}); die "dist: META.json says @v, the Makefile $(EXTVERSION)\n" if grep { $$_ ne "$(EXTVERSION)" } @v' META.json
+	@grep -q "^default_version = '$(EXTVERSION)'" $(EXTENSION).control || { echo "dist: $(EXTENSION).control's default_version is not $(EXTVERSION)" >&2; exit 1; }
+	@git diff --quiet $(DIST_REV) -- 2> /dev/null || echo "dist: note: uncommitted changes are not in the tarball (it archives $(DIST_REV))"
+	mkdir -p dist
+	git archive --format=tar.gz --prefix=$(EXTENSION)-$(EXTVERSION)/ -o dist/$(EXTENSION)-$(EXTVERSION).tar.gz $(DIST_REV)
+	@echo "dist/$(EXTENSION)-$(EXTVERSION).tar.gz"
 
 # Seconds per meta-training episode of the core, on synthetic devices or on
 # the shared data folder with valid Spearman (--data DIR); no server needed.

@@ -1,4 +1,4 @@
--- The HELP-METHOD.md section 7 protocol on one device and seed: support =
+-- The docs/method.md section 7 protocol on one device and seed: support =
 -- 10 random architectures of the trimmed meta-train pool, query = the
 -- trimmed query pool.  Needs bench/load.sql's tables and a predictor (the
 -- argument, or else the one in bench_predictor).  Returns Spearman and the

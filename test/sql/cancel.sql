@@ -5,7 +5,7 @@
 \set VERBOSITY terse
 \getenv data_dir HELP_DATA
 \set f :data_dir '/nasbench201/help_checkpoint.json'
-\set nb `cat :f`
+\set nb `data/read.sh :f`
 SET client_min_messages = warning;
 
 -- synthetic NAS-Bench-201 cells: arch_idx in base 5 picks the 6 operations

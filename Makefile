@@ -48,6 +48,12 @@ PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
+# PGXS does not track headers (Debian's server is built without
+# --enable-depend): rebuild every object when any header changes, since a
+# struct that grows in a header and an object compiled against the old one
+# corrupt memory rather than fail to build.
+$(OBJS) $(OBJS:.o=.bc): $(wildcard src/*.h src/core/*.h)
+
 # The installed script: the functions and types, then the tables and the
 # workflow functions built on them.
 sql/$(EXTENSION)--$(EXTVERSION).sql: sql/$(EXTENSION).sql sql/help_tables.sql

@@ -1115,6 +1115,7 @@ main(void)
 	rank_tests();
 	interrupt_hook_tests();
 	transfer_tests();
+	runner_tests();
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }

@@ -87,10 +87,10 @@ help_nb201_measure(const char *cell, int batch, int runs,
 	if ((status = help_parse_nb201(cell, ops, err)) != HELP_OK)
 		return status;
 	if (batch < 1 || batch > HELP_RUNNER_MAX_BATCH)
-		return help_set_error(err, HELP_ERR_RANGE, "batch must be between 1 and %d, not %d",
+		return help_set_error(err, HELP_ERR_VALUE, "batch must be between 1 and %d, not %d",
 							  HELP_RUNNER_MAX_BATCH, batch);
 	if (runs < 1 || runs > HELP_RUNNER_MAX_RUNS)
-		return help_set_error(err, HELP_ERR_RANGE, "runs must be between 1 and %d, not %d",
+		return help_set_error(err, HELP_ERR_VALUE, "runs must be between 1 and %d, not %d",
 							  HELP_RUNNER_MAX_RUNS, runs);
 	memset(result, 0, sizeof(*result));
 	net = help_nb201_net_new(ops, batch, HELP_RUNNER_SEED);

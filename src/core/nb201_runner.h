@@ -72,7 +72,7 @@ typedef struct HelpRunnerResult
  * HELP_RUNNER_MAX_BATCH), warm it up, and time forward passes until `runs`
  * (1 .. HELP_RUNNER_MAX_RUNS) of them are quiet (see above).  Checks for
  * interrupts between passes and inside them.  Errors: a malformed cell
- * (its parser's), batch or runs out of range (HELP_ERR_RANGE), no memory
+ * (its parser's), batch or runs out of range (HELP_ERR_VALUE), no memory
  * (HELP_ERR_DATA).
  */
 extern HelpStatus help_nb201_measure(const char *cell, int batch, int runs,

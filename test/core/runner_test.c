@@ -465,11 +465,11 @@ MeasureTests(void)
 		  "help_nb201_measure refuses a malformed cell");
 	check(help_nb201_measure("|conv~0|+|none~0|none~1|+|none~0|none~1|none~2|", 1, 1, &r, &err) == HELP_ERR_VALUE,
 		  "help_nb201_measure refuses an unknown operation");
-	check(help_nb201_measure("|none~0|+|none~0|none~1|+|none~0|none~1|none~2|", 0, 1, &r, &err) == HELP_ERR_RANGE &&
-		  help_nb201_measure("|none~0|+|none~0|none~1|+|none~0|none~1|none~2|", HELP_RUNNER_MAX_BATCH + 1, 1, &r, &err) == HELP_ERR_RANGE,
+	check(help_nb201_measure("|none~0|+|none~0|none~1|+|none~0|none~1|none~2|", 0, 1, &r, &err) == HELP_ERR_VALUE &&
+		  help_nb201_measure("|none~0|+|none~0|none~1|+|none~0|none~1|none~2|", HELP_RUNNER_MAX_BATCH + 1, 1, &r, &err) == HELP_ERR_VALUE,
 		  "help_nb201_measure refuses a batch out of range");
-	check(help_nb201_measure("|none~0|+|none~0|none~1|+|none~0|none~1|none~2|", 1, 0, &r, &err) == HELP_ERR_RANGE &&
-		  help_nb201_measure("|none~0|+|none~0|none~1|+|none~0|none~1|none~2|", 1, HELP_RUNNER_MAX_RUNS + 1, &r, &err) == HELP_ERR_RANGE,
+	check(help_nb201_measure("|none~0|+|none~0|none~1|+|none~0|none~1|none~2|", 1, 0, &r, &err) == HELP_ERR_VALUE &&
+		  help_nb201_measure("|none~0|+|none~0|none~1|+|none~0|none~1|none~2|", 1, HELP_RUNNER_MAX_RUNS + 1, &r, &err) == HELP_ERR_VALUE,
 		  "help_nb201_measure refuses runs out of range");
 }
 

@@ -25,6 +25,8 @@ help_sqlstate(HelpStatus status)
 			return ERRCODE_ARRAY_SUBSCRIPT_ERROR;
 		case HELP_ERR_DATA:
 			return ERRCODE_DATA_EXCEPTION;
+		case HELP_ERR_LIMIT:
+			return ERRCODE_PROGRAM_LIMIT_EXCEEDED;
 		default:
 			return ERRCODE_INTERNAL_ERROR;
 	}

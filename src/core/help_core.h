@@ -39,7 +39,8 @@ typedef enum HelpStatus
 	HELP_ERR_VALUE,				/* well-formed but invalid: INVALID_PARAMETER_VALUE */
 	HELP_ERR_RANGE,				/* number out of range: NUMERIC_VALUE_OUT_OF_RANGE */
 	HELP_ERR_SIZE,				/* wrong length or shape: ARRAY_SUBSCRIPT_ERROR */
-	HELP_ERR_DATA				/* data that cannot be used: DATA_EXCEPTION */
+	HELP_ERR_DATA,				/* data that cannot be used: DATA_EXCEPTION */
+	HELP_ERR_LIMIT				/* beyond a size limit: PROGRAM_LIMIT_EXCEEDED */
 } HelpStatus;
 
 #define HELP_ERRMSG_LEN 256

@@ -18,6 +18,7 @@
 #include "encode.h"
 #include "evaluate.h"
 #include "hvp.h"
+#include "json_check.h"
 #include "live_columns.h"
 #include "meta_grad.h"
 #include "meta_train.h"
@@ -989,6 +990,108 @@ meta_train_tests(HelpSpace space)
 	help_free(infer_a);
 }
 
+/* The strict checker's verdict on text, and its canonical form in *canon. */
+static HelpStatus
+json_verdict(const char *text, int max_depth, char *canon, size_t size)
+{
+	HelpJsonLimits lim = {.max_depth = max_depth, .max_values = 1000};
+	HelpJsonBuf buf = {0};
+	HelpError	err;
+	HelpStatus	st = help_json_check(text, strlen(text), &lim, NULL, &buf, &err);
+
+	snprintf(canon, size, "%s", st == HELP_OK ? buf.data : err.msg);
+	help_json_buf_free(&buf);
+	return st;
+}
+
+/*
+ * The strict JSON checker: RFC 8259 and nothing more, keys unique, the
+ * canonical form json-c's printer gives (and canonical texts are fixed
+ * points), limits.
+ */
+static void
+json_check_tests(void)
+{
+	static const struct
+	{
+		const char *in;
+		HelpStatus	want;
+		const char *canon;		/* expected canonical form, or NULL */
+	}			cases[] = {
+		{" {\"a\" : [1, -0, 0.5e-3, true, null], \"b\": {}} ", HELP_OK,
+		"{\"a\":[1,0,0.5e-3,true,null],\"b\":{}}"},
+		{"{\"s\":\"\\u00e9\\/\\u001f\\t\\\"\\\\x\\ud83d\\ude00\"}", HELP_OK,
+		"{\"s\":\"\xc3\xa9/\\u001f\\t\\\"\\\\x\xf0\x9f\x98\x80\"}"},
+		{"-9223372036854775808", HELP_OK, "-9223372036854775808"},
+		{"9223372036854775807", HELP_OK, "9223372036854775807"},
+		{"1E400", HELP_OK, "1E400"},
+		{"{\"a\":1,\"a\":2}", HELP_ERR_SYNTAX, NULL},
+		{"{\"a\":1,\"\\u0061\":2}", HELP_ERR_SYNTAX, NULL},
+		{"{\"k1\":1,\"k2\":1,\"k3\":1,\"k4\":1,\"k5\":1,\"k6\":1,\"k7\":1,\"k8\":1,\"k9\":1,\"k3\":{}}",
+		HELP_ERR_SYNTAX, NULL},
+		{"{\"a\":{\"x\":1},\"b\":{\"x\":1}}", HELP_OK, NULL},
+		{"{\"s\":\"a\\u0000b\"}", HELP_ERR_SYNTAX, NULL},
+		{"\"\\ud83d\"", HELP_ERR_SYNTAX, NULL},
+		{"\"\\ude00\"", HELP_ERR_SYNTAX, NULL},
+		{"\"\xff\"", HELP_ERR_SYNTAX, NULL},
+		{"\"\xc0\xaf\"", HELP_ERR_SYNTAX, NULL},
+		{"\"\xed\xa0\x80\"", HELP_ERR_SYNTAX, NULL},
+		{"\"\xf4\x90\x80\x80\"", HELP_ERR_SYNTAX, NULL},
+		{"\"a\tb\"", HELP_ERR_SYNTAX, NULL},
+		{"{'a':1}", HELP_ERR_SYNTAX, NULL},
+		{"[1,2,]", HELP_ERR_SYNTAX, NULL},
+		{"{\"a\":1,}", HELP_ERR_SYNTAX, NULL},
+		{"[1]/* c */", HELP_ERR_SYNTAX, NULL},
+		{"[NaN]", HELP_ERR_SYNTAX, NULL},
+		{"[Infinity]", HELP_ERR_SYNTAX, NULL},
+		{"[007]", HELP_ERR_SYNTAX, NULL},
+		{"[+1]", HELP_ERR_SYNTAX, NULL},
+		{"[.5]", HELP_ERR_SYNTAX, NULL},
+		{"[5.]", HELP_ERR_SYNTAX, NULL},
+		{"[1e]", HELP_ERR_SYNTAX, NULL},
+		{"[0x10]", HELP_ERR_SYNTAX, NULL},
+		{"[tru]", HELP_ERR_SYNTAX, NULL},
+		{"[1] [2]", HELP_ERR_SYNTAX, NULL},
+		{"", HELP_ERR_SYNTAX, NULL},
+		{"[9223372036854775808]", HELP_ERR_RANGE, NULL},
+		{"[-9223372036854775809]", HELP_ERR_RANGE, NULL},
+		{"[[[[1]]]]", HELP_ERR_LIMIT, NULL},
+	};
+	char		canon[256],
+				again[256],
+				what[300];
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+	{
+		HelpStatus	st = json_verdict(cases[i].in, 3, canon, sizeof(canon));
+		bool		ok = st == cases[i].want;
+
+		if (ok && st == HELP_OK)
+		{
+			ok = cases[i].canon == NULL || strcmp(canon, cases[i].canon) == 0;
+			ok = ok && json_verdict(canon, 3, again, sizeof(again)) == HELP_OK &&
+				strcmp(canon, again) == 0;
+		}
+		snprintf(what, sizeof(what), "JSON check of %.60s: status %d (want %d), %.80s",
+				 cases[i].in, st, cases[i].want, canon);
+		check(ok, what);
+	}
+	{
+		const char *text = "{\"a\": [1, {\"provenance\": 2}], \"provenance\" : {\"x\": \"}\"} , \"z\": 0}";
+		size_t		start,
+					end;
+
+		check(help_json_member_span(text, strlen(text), "provenance", &start, &end) &&
+			  strncmp(text + start, "{\"x\": \"}\"}", end - start) == 0 &&
+			  !help_json_member_span(text, strlen(text), "q", &start, &end),
+			  "JSON member span of a top-level key");
+		text = "{\"a\\u00e9\\n\\ud83d\\ude00\": [], \"z\": 1}";
+		check(help_json_member_span(text, strlen(text), "a\xc3\xa9\n\xf0\x9f\x98\x80", &start, &end) &&
+			  end - start == 2 && !help_json_member_span(text, strlen(text), "a", &start, &end),
+			  "JSON member span of a key written with escapes");
+	}
+}
+
 /* What the interrupt hook saw, and when it should jump out. */
 static struct
 {
@@ -1111,6 +1214,7 @@ main(void)
 	pool_tests();
 	live_columns_tests();
 	rank_tests();
+	json_check_tests();
 	interrupt_hook_tests();
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;

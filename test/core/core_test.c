@@ -367,6 +367,83 @@ encoder_tests(void)
 		  v[60 + 7] == 0 && v[120 + 8] == 1, "ofa one-hots and absent blocks");
 	ks[0] = 4;
 	check(help_encode_ofa(ks, e, d, 160, v, &err) == HELP_ERR_RANGE, "ofa bad kernel");
+
+	/* one text per architecture: no second spelling of a node index or an op index */
+	check(help_encode_nb201("|nor_conv_3x3~00|+|nor_conv_3x3~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_3x3~1|skip_connect~2|", v, &err) == HELP_ERR_SYNTAX &&
+		  help_encode_nb201("|nor_conv_3x3~0 |+|nor_conv_3x3~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_3x3~1|skip_connect~2|", v, &err) == HELP_ERR_SYNTAX,
+		  "nb201 node index \"00\" or with a space refused");
+	check(help_parse_fbnet("{007,8,1,8,4,8,8,8,7,4,1,4,7,3,2,7,3,2,4,2,4,5}", ops, &err) == HELP_ERR_SYNTAX &&
+		  help_parse_fbnet("{-0,8,1,8,4,8,8,8,7,4,1,4,7,3,2,7,3,2,4,2,4,5}", ops, &err) == HELP_ERR_SYNTAX &&
+		  help_parse_fbnet("{+7,8,1,8,4,8,8,8,7,4,1,4,7,3,2,7,3,2,4,2,4,5}", ops, &err) == HELP_ERR_SYNTAX &&
+		  help_parse_fbnet("{0,8,1,8,4,8,8,8,7,4,1,4,7,3,2,7,3,2,4,2,4,5}", ops, &err) == HELP_OK,
+		  "fbnet op index \"007\", \"-0\" or \"+7\" refused, \"0\" read");
+}
+
+/*
+ * help_check_encoding accepts exactly what the encoders produce: every
+ * encoder output (random architectures of each space), and nothing else.
+ */
+static void
+check_encoding_tests(void)
+{
+	HelpRng		rng;
+	HelpError	err;
+	float		v[HELP_NB201_ENC_DIM];
+	int			ops[HELP_FBNET_LAYERS],
+				ks[HELP_OFA_BLOCKS],
+				e[HELP_OFA_BLOCKS],
+				d[HELP_OFA_STAGES];
+	static const int kc[3] = {3, 5, 7},
+				ec[3] = {3, 4, 6};
+	int			accepted = 0;
+
+	help_rng_seed(&rng, 99);
+	for (int t = 0; t < 200; t++)
+	{
+		help_encode_random_nb201(&rng, v);
+		accepted += help_check_encoding(HELP_SPACE_NASBENCH201, v, HELP_NB201_ENC_DIM, &err) == HELP_OK;
+		for (int l = 0; l < HELP_FBNET_LAYERS; l++)
+			ops[l] = (int) help_rng_below(&rng, HELP_FBNET_N_OPS);
+		help_encode_fbnet(ops, v, &err);
+		accepted += help_check_encoding(HELP_SPACE_FBNET, v, HELP_FBNET_ENC_DIM, &err) == HELP_OK;
+		for (int b = 0; b < HELP_OFA_BLOCKS; b++)
+		{
+			ks[b] = kc[help_rng_below(&rng, 3)];
+			e[b] = ec[help_rng_below(&rng, 3)];
+		}
+		for (int s = 0; s < HELP_OFA_STAGES; s++)
+			d[s] = 2 + (int) help_rng_below(&rng, 3);
+		help_encode_ofa(ks, e, d, 128 + 4 * (int) help_rng_below(&rng, 25), v, &err);
+		accepted += help_check_encoding(HELP_SPACE_OFA, v, HELP_OFA_ENC_DIM, &err) == HELP_OK;
+	}
+	check(accepted == 600, "every encoder output passes help_check_encoding");
+
+	for (int i = 0; i < HELP_NB201_ENC_DIM; i++)
+		v[i] = 1.0f;
+	check(help_check_encoding(HELP_SPACE_NASBENCH201, v, HELP_NB201_ENC_DIM, &err) == HELP_ERR_DATA,
+		  "an all-ones nasbench201 encoding is refused");
+	help_encode_random_nb201(&rng, v);
+	v[72 + 1 * 9 + 3] = 1.0f;	/* an edge 3 -> 1 no cell has */
+	check(help_check_encoding(HELP_SPACE_NASBENCH201, v, HELP_NB201_ENC_DIM, &err) == HELP_ERR_DATA,
+		  "a nasbench201 encoding with another graph is refused");
+	for (int l = 0; l < HELP_FBNET_LAYERS; l++)
+		ops[l] = 2;
+	help_encode_fbnet(ops, v, &err);
+	v[6 * 4 + 1] = 1.0f;		/* layer 5: both kernel sizes */
+	check(help_check_encoding(HELP_SPACE_FBNET, v, HELP_FBNET_ENC_DIM, &err) == HELP_ERR_DATA,
+		  "an fbnet layer of two kernel sizes is refused");
+	for (int b = 0; b < HELP_OFA_BLOCKS; b++)
+	{
+		ks[b] = 5;
+		e[b] = 4;
+	}
+	for (int s = 0; s < HELP_OFA_STAGES; s++)
+		d[s] = 3;
+	help_encode_ofa(ks, e, d, 160, v, &err);
+	memmove(v + 3 * 3, v + 3 * 2, sizeof(float) * 3);	/* stage 1: block 4 present ... */
+	memset(v + 3 * 2, 0, sizeof(float) * 3);	/* ... after an absent block 3 */
+	check(help_check_encoding(HELP_SPACE_OFA, v, HELP_OFA_ENC_DIM, &err) == HELP_ERR_DATA,
+		  "an ofa encoding with a block after an absent one is refused");
 }
 
 /* Section 1 trimming and hardware embedding on hand-made cases. */
@@ -1211,6 +1288,7 @@ main(void)
 	}
 	predict_by_class_matches_forward();
 	encoder_tests();
+	check_encoding_tests();
 	pool_tests();
 	live_columns_tests();
 	rank_tests();

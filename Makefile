@@ -52,8 +52,9 @@ sql/$(EXTENSION)--$(EXTVERSION).sql: sql/$(EXTENSION).sql sql/help_tables.sql
 	cat $^ > $@
 
 # Standalone unit tests of the numerical core (no PostgreSQL needed).
-core_test: test/core/core_test.c $(CORE_SRCS) src/core/*.h
-	$(CC) $(OPTFLAGS) $(WARNFLAGS) -Isrc/core $(BLAS_CFLAGS) -o $@ test/core/core_test.c $(CORE_SRCS) -lm
+CORE_TEST_SRCS = $(sort $(wildcard test/core/*.c))
+core_test: $(CORE_TEST_SRCS) test/core/*.h $(CORE_SRCS) src/core/*.h
+	$(CC) $(OPTFLAGS) $(WARNFLAGS) -Isrc/core $(BLAS_CFLAGS) -o $@ $(CORE_TEST_SRCS) $(CORE_SRCS) -lm
 
 # The main job end to end: latency-constrained NAS in a scratch cluster
 # (pg_virtualenv).  Needs the extension installed first (make install).

@@ -154,7 +154,7 @@ main(int argc, char **argv)
 		double		w0 = clock_seconds(CLOCK_MONOTONIC),
 					c0 = clock_seconds(CLOCK_PROCESS_CPUTIME_ID);
 
-		help_adapted_predict_ms(adapted, data.archs_X, data.n_archs, NULL, mean, NULL);
+		help_adapted_predict(adapted, data.archs_X, data.n_archs, NULL, mean, NULL, NULL);
 		wall[r] = clock_seconds(CLOCK_MONOTONIC) - w0;
 		cpu[r] = clock_seconds(CLOCK_PROCESS_CPUTIME_ID) - c0;
 	}

@@ -82,7 +82,7 @@ CREATE AGGREGATE help_adapt(predictor help_predictor, hw_embedding real[], arch 
 	PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE help_adapt(help_predictor, real[], real[], float8) IS
-	'Adapt a meta-trained predictor to a device from its support measurements (steps 2, mc_samples 10, seed 0)';
+	'Adapt a meta-trained predictor to a device from its support measurements (method transfer, steps 2, mc_samples 10, seed 0)';
 
 CREATE AGGREGATE help_adapt(predictor help_predictor, hw_embedding real[], arch real[], latency_ms float8, options jsonb) (
 	SFUNC = help_adapt_transfn,
@@ -91,7 +91,7 @@ CREATE AGGREGATE help_adapt(predictor help_predictor, hw_embedding real[], arch 
 	PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE help_adapt(help_predictor, real[], real[], float8, jsonb) IS
-	'Adapt a meta-trained predictor to a device; options {"steps", "mc_samples", "seed", "latency_range"}';
+	'Adapt a meta-trained predictor to a device; options {"method", "steps", "mc_samples", "seed", "latency_range"}';
 
 -- Prediction -----------------------------------------------------------------
 
@@ -108,7 +108,7 @@ COMMENT ON FUNCTION help_predict_latency(help_predictor, text) IS
 CREATE FUNCTION help_predict_latency_stddev(predictor help_predictor, arch real[]) RETURNS float8
 	AS 'MODULE_PATHNAME', 'help_predict_latency_stddev' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION help_predict_latency_stddev(help_predictor, real[]) IS
-	'Spread (sample standard deviation, ms) of the prediction across the modulator draws';
+	'Spread (sample standard deviation, ms) of HELP''s prediction across the modulator draws: not an error bar (see help_predict_interval)';
 
 CREATE FUNCTION help_predict_latency_stddev(predictor help_predictor, arch text) RETURNS float8
 	AS 'MODULE_PATHNAME', 'help_predict_latency_stddev_text' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
@@ -150,6 +150,68 @@ CREATE FUNCTION help_predict_batch_with_stddev(predictor help_predictor, arch te
 	AS 'MODULE_PATHNAME', 'help_predict_batch_with_stddev' LANGUAGE C WINDOW IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION help_predict_batch_with_stddev(help_predictor, text) IS
 	'Window function: latency and spread (ms) of architectures in native notation from one batched scoring';
+
+-- Intervals and probabilities ------------------------------------------------
+
+CREATE TYPE help_interval AS (latency_ms float8, lower_ms float8, upper_ms float8, stddev_ms float8);
+COMMENT ON TYPE help_interval IS
+	'A predicted latency (ms) with the bounds of its prediction interval (ms) and the spread of HELP''s modulator draws (stddev_ms, not an error bar)';
+
+CREATE FUNCTION help_predict_interval(predictor help_predictor, arch real[], level float8 DEFAULT 0.9) RETURNS help_interval
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION help_predict_interval(help_predictor, real[], float8) IS
+	'Predicted latency of an encoded architecture with its prediction interval at level (default 0.9: the measured latency lies inside for about 90% of architectures)';
+
+CREATE FUNCTION help_predict_interval(predictor help_predictor, arch text, level float8 DEFAULT 0.9) RETURNS help_interval
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION help_predict_interval(help_predictor, text, float8) IS
+	'Predicted latency of an architecture in native notation with its prediction interval at level (default 0.9)';
+
+CREATE FUNCTION help_predict_probability(predictor help_predictor, arch real[], max_latency_ms float8) RETURNS float8
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION help_predict_probability(help_predictor, real[], float8) IS
+	'Probability that an encoded architecture''s latency on the predictor''s device is at most max_latency_ms';
+
+CREATE FUNCTION help_predict_probability(predictor help_predictor, arch text, max_latency_ms float8) RETURNS float8
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION help_predict_probability(help_predictor, text, float8) IS
+	'Probability that an architecture''s latency (native notation) on the predictor''s device is at most max_latency_ms';
+
+CREATE FUNCTION help_predict_batch_interval(predictor help_predictor, arch real[], level float8 DEFAULT 0.9) RETURNS help_interval
+	AS 'MODULE_PATHNAME' LANGUAGE C WINDOW IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION help_predict_batch_interval(help_predictor, real[], float8) IS
+	'Window function: help_predict_interval of every row of the partition, scored in batches';
+
+CREATE FUNCTION help_predict_batch_interval(predictor help_predictor, arch text, level float8 DEFAULT 0.9) RETURNS help_interval
+	AS 'MODULE_PATHNAME' LANGUAGE C WINDOW IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION help_predict_batch_interval(help_predictor, text, float8) IS
+	'Window function: help_predict_interval of architectures in native notation, scored in batches';
+
+CREATE FUNCTION help_predict_batch_probability(predictor help_predictor, arch real[], max_latency_ms float8) RETURNS float8
+	AS 'MODULE_PATHNAME' LANGUAGE C WINDOW IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION help_predict_batch_probability(help_predictor, real[], float8) IS
+	'Window function: help_predict_probability of every row of the partition, scored in batches';
+
+CREATE FUNCTION help_predict_batch_probability(predictor help_predictor, arch text, max_latency_ms float8) RETURNS float8
+	AS 'MODULE_PATHNAME' LANGUAGE C WINDOW IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION help_predict_batch_probability(help_predictor, text, float8) IS
+	'Window function: help_predict_probability of architectures in native notation, scored in batches';
+
+-- Which architectures to measure -------------------------------------------
+
+CREATE FUNCTION help_suggest_transfn(internal, help_predictor, int, real[], boolean, int) RETURNS internal
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION help_suggest_finalfn(internal) RETURNS int[]
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE help_suggest(predictor help_predictor, arch_idx int, arch real[], measured boolean, n int) (
+	SFUNC = help_suggest_transfn,
+	STYPE = internal,
+	FINALFUNC = help_suggest_finalfn,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE help_suggest(help_predictor, int, real[], boolean, int) IS
+	'The arch_idx of the n not-yet-measured architectures to measure next on the device of an adapted predictor (NULL: default prior), in the order chosen';
 
 -- Rank correlation -----------------------------------------------------------
 

@@ -137,9 +137,11 @@ END $$;
 COMMENT ON FUNCTION help_stored_adapted_predictor(text) IS
 	'The help_predictors row of that name, which must be adapted to a device (42704 unknown, 55000 not adapted)';
 
--- Hardware embedding of a stored device from its reference measurements.
-CREATE FUNCTION help_device_embedding(device text, space text) RETURNS real[]
-LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE AS $$
+-- Hardware embedding of a stored device from its reference measurements:
+-- help_embed_device of the numbers, looked up by device and space.
+CREATE FUNCTION help_embed_device(device text, space text) RETURNS real[]
+LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+SET search_path = @extschema@, pg_catalog, pg_temp AS $$
 DECLARE
 	missing int[];
 	result real[];
@@ -148,20 +150,20 @@ BEGIN
 		RAISE EXCEPTION 'help: unknown search space "%"', space
 			USING ERRCODE = 'invalid_parameter_value', HINT = 'Spaces: nasbench201, fbnet, ofa.';
 	END IF;
-	IF NOT EXISTS (SELECT 1 FROM help_devices d WHERE d.device = help_device_embedding.device) THEN
+	IF NOT EXISTS (SELECT 1 FROM help_devices d WHERE d.device = help_embed_device.device) THEN
 		RAISE EXCEPTION 'help: unknown device "%"', device
 			USING ERRCODE = 'undefined_object',
 			      HINT = 'Load its measurements first (data/load_device.sql), or INSERT INTO help_devices.';
 	END IF;
-	IF NOT EXISTS (SELECT 1 FROM help_reference_archs r WHERE r.space = help_device_embedding.space) THEN
+	IF NOT EXISTS (SELECT 1 FROM help_reference_archs r WHERE r.space = help_embed_device.space) THEN
 		RAISE EXCEPTION 'help: no reference architectures stored for space %', space
 			USING ERRCODE = 'object_not_in_prerequisite_state', HINT = 'Load the space with data/load.sql.';
 	END IF;
 	SELECT array_agg(r.position ORDER BY r.position) INTO missing
 	FROM help_reference_archs r
-	WHERE r.space = help_device_embedding.space
+	WHERE r.space = help_embed_device.space
 	  AND NOT EXISTS (SELECT 1 FROM help_measurements m
-	                  WHERE m.device = help_device_embedding.device AND m.space = r.space AND m.arch_idx = r.arch_idx);
+	                  WHERE m.device = help_embed_device.device AND m.space = r.space AND m.arch_idx = r.arch_idx);
 	IF missing IS NOT NULL THEN
 		RAISE EXCEPTION 'help: device "%" lacks measurements of % of the 10 % reference architectures', device, cardinality(missing), space
 			USING ERRCODE = 'object_not_in_prerequisite_state',
@@ -171,30 +173,63 @@ BEGIN
 	SELECT help_embed_device(r.position, m.latency_ms) INTO result
 	FROM help_reference_archs r
 	JOIN help_measurements m ON m.space = r.space AND m.arch_idx = r.arch_idx
-	WHERE r.space = help_device_embedding.space AND m.device = help_device_embedding.device;
+	WHERE r.space = help_embed_device.space AND m.device = help_embed_device.device;
 	RETURN result;
 END $$;
-COMMENT ON FUNCTION help_device_embedding(text, text) IS
-	'Hardware embedding of a stored device from its measurements of the space''s 10 reference architectures';
+COMMENT ON FUNCTION help_embed_device(text, text) IS
+	'Hardware embedding of a stored device from its stored measurements of the space''s 10 reference architectures';
 
--- Adapt a stored predictor to a stored device and store the result.
+-- The name help_embed_device(text, text) had before 0.2.0, kept so that
+-- scripts written for 0.1.0 still run.
+CREATE FUNCTION help_device_embedding(device text, space text) RETURNS real[]
+LANGUAGE sql STABLE STRICT PARALLEL SAFE
+SET search_path = @extschema@, pg_catalog, pg_temp
+AS $$ SELECT help_embed_device(device, space) $$;
+COMMENT ON FUNCTION help_device_embedding(text, text) IS
+	'Deprecated name of help_embed_device(device, space)';
+
+
+-- Adapt a stored predictor to a stored device and store the result under
+-- name, replacing an adapted predictor stored there before (the normal loop:
+-- measure more, adapt again).
 CREATE FUNCTION help_adapt_device(base text, device text, name text, support int[] DEFAULT NULL, options jsonb DEFAULT NULL,
+                                  replace boolean DEFAULT true,
                                   OUT stored_as text, OUT space text, OUT support_rows int)
-LANGUAGE plpgsql VOLATILE AS $$
+LANGUAGE plpgsql VOLATILE
+SET search_path = @extschema@, pg_catalog, pg_temp AS $$
 #variable_conflict use_variable
 DECLARE
 	b help_predictors;
+	old help_predictors;
 	hw real[];
-	n int;
+	measured int;
 	missing int[];
+	chosen int[];
+	default_cap constant int := 100;
 BEGIN
-	IF base IS NULL OR device IS NULL OR name IS NULL THEN
-		RAISE EXCEPTION 'help: base predictor, device and name must not be NULL'
+	IF base IS NULL OR device IS NULL OR name IS NULL OR replace IS NULL THEN
+		RAISE EXCEPTION 'help: base predictor, device, name and replace must not be NULL'
 			USING ERRCODE = 'null_value_not_allowed';
 	END IF;
 	b := help_stored_predictor(base);
 	space := b.space;
-	hw := help_device_embedding(device, space);
+	hw := help_embed_device(device, space);
+
+	-- an existing name: an adapted predictor is replaced (unless replace is
+	-- false); a meta-trained one never is, since it cannot be recomputed
+	SELECT * INTO old FROM help_predictors p WHERE p.name = help_adapt_device.name FOR UPDATE;
+	IF FOUND THEN
+		IF old.device IS NULL THEN
+			RAISE EXCEPTION 'help: "%" is the name of a meta-trained predictor; it is not replaced by an adapted one', name
+				USING ERRCODE = 'duplicate_object',
+				      HINT = 'Store the adapted predictor under another name, e.g. ' || quote_literal(space || '/' || device) || '.';
+		ELSIF NOT replace THEN
+			RAISE EXCEPTION 'help: a predictor named "%" is already stored (adapted to %)', name, old.device
+				USING ERRCODE = 'duplicate_object',
+				      HINT = 'Pass replace => true to replace it, or choose another name.';
+		END IF;
+	END IF;
+
 	IF support IS NOT NULL THEN
 		SELECT array_agg(s.i ORDER BY s.i) INTO missing
 		FROM unnest(support) s(i)
@@ -205,10 +240,32 @@ BEGIN
 				USING ERRCODE = 'object_not_in_prerequisite_state',
 				      DETAIL = format('Unmeasured arch_idx: %s.', array_to_string(missing[1:20], ', '));
 		END IF;
+		chosen := support;
+	ELSE
+		-- the default support: every stored measurement of the device in the
+		-- space (the reference ones too: they span the device's range), or,
+		-- for a device measured on more than default_cap architectures (a
+		-- dataset device), its reference measurements and others in md5
+		-- order up to default_cap: adapting on thousands adds little and
+		-- makes the stored predictor megabytes long
+		SELECT count(*) INTO measured FROM help_measurements m
+		WHERE m.device = help_adapt_device.device AND m.space = b.space;
+		IF measured > default_cap THEN
+			SELECT array_agg(arch_idx) INTO chosen FROM (
+				SELECT m.arch_idx FROM help_measurements m
+				LEFT JOIN help_reference_archs r ON r.space = m.space AND r.arch_idx = m.arch_idx
+				WHERE m.device = help_adapt_device.device AND m.space = b.space
+				ORDER BY r.position IS NULL, md5(m.arch_idx::text), m.arch_idx
+				LIMIT default_cap) c;
+			RAISE NOTICE 'help: device "%" has % % measurements; adapting on % of them (its reference architectures, then others in md5 order of arch_idx)', device, measured, space, default_cap
+				USING HINT = 'Pass support => ARRAY[...] to choose them.';
+		END IF;
 	END IF;
-	-- the support set: the listed measurements, or else every stored
-	-- measurement of the device in the space (the reference ones too: they
-	-- are measurements like any other, and they span the device's range)
+
+	IF old.name IS NOT NULL THEN
+		DELETE FROM help_predictors p WHERE p.name = help_adapt_device.name;
+		RAISE NOTICE 'help: replacing the stored predictor "%" (adapted to %, created %)', name, old.device, old.created_at;
+	END IF;
 	INSERT INTO help_predictors (name, space, device, predictor, provenance)
 	SELECT name, b.space, device,
 	       help_adapt(b.predictor, hw, a.encoding, m.latency_ms, options),
@@ -217,7 +274,7 @@ BEGIN
 	FROM help_measurements m
 	JOIN help_architectures a ON a.space = m.space AND a.arch_idx = m.arch_idx
 	WHERE m.device = help_adapt_device.device AND m.space = b.space
-	  AND (support IS NULL OR m.arch_idx = ANY (support))
+	  AND (chosen IS NULL OR m.arch_idx = ANY (chosen))
 	HAVING count(*) >= 2
 	RETURNING help_predictors.name, jsonb_array_length(provenance -> 'support_arch_idx') INTO stored_as, support_rows;
 	IF support_rows IS NULL THEN
@@ -226,8 +283,8 @@ BEGIN
 			      HINT = 'The 10 reference measurements and about 10 further ones are enough.';
 	END IF;
 END $$;
-COMMENT ON FUNCTION help_adapt_device(text, text, text, int[], jsonb) IS
-	'Adapt stored predictor base to a stored device (embedding from its reference measurements; support: the listed arch_idx, default all its measurements in the space), store it as name; options go to help_adapt';
+COMMENT ON FUNCTION help_adapt_device(text, text, text, int[], jsonb, boolean) IS
+	'Adapt stored predictor base to a stored device (embedding from its reference measurements; support: the listed arch_idx, default its measurements in the space, at most 100) and store it as name, replacing an adapted predictor of that name unless replace is false; options go to help_adapt';
 
 -- Meta-train a predictor on the stored measurements of a space's meta_train
 -- devices, selecting on its meta_valid devices, and store it.
@@ -291,34 +348,63 @@ COMMENT ON FUNCTION help_meta_train_space(text, text, jsonb) IS
 	'Meta-train a predictor with help_meta_train on the stored measurements of the space''s meta_train devices (model selection on its meta_valid devices), store it as name; options go to help_meta_train';
 
 -- Predicted latency of every architecture of the predictor's space (or of
--- the listed ones) on the predictor's device.  The one place where scoring
--- happens: help_nas and the demo query go through it.
-CREATE FUNCTION help_score(predictor text, subset int[] DEFAULT NULL)
-RETURNS TABLE (arch_idx int, arch text, latency_ms float8, stddev_ms float8)
-LANGUAGE sql STABLE PARALLEL SAFE AS $$
-	-- The predictor enters as a parameter (scalar subqueries), not as a
-	-- column: a window function's input rows are stored, and a 1 MB
-	-- predictor in each of them would be copied once per architecture.
-	WITH stored AS MATERIALIZED (
-		SELECT * FROM help_stored_adapted_predictor(help_score.predictor))
-	SELECT arch_idx, arch, (s.p).latency_ms, (s.p).stddev_ms
-	FROM (SELECT a.arch_idx, a.arch,
-	             help_predict_batch_with_stddev((SELECT predictor FROM stored), a.encoding) OVER () AS p
-	      FROM help_architectures a
-	      WHERE a.space = (SELECT space FROM stored)
-	        AND (help_score.subset IS NULL OR a.arch_idx = ANY (help_score.subset))) s
-$$;
-COMMENT ON FUNCTION help_score(text, int[]) IS
-	'Predicted latency and its spread (ms) of every architecture of the predictor''s space (or of arch_idx in subset) on the predictor''s device';
-
--- Latency-constrained NAS: the most accurate candidate whose predicted
--- latency meets the constraint (no row when none does).
-CREATE FUNCTION help_nas(predictor text, max_latency_ms float8, dataset text DEFAULT 'cifar100', source text DEFAULT NULL)
-RETURNS TABLE (arch_idx int, arch text, accuracy float8, latency_ms float8, stddev_ms float8, measured_ms float8)
-LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
+-- the listed ones) on the predictor's device, with its prediction interval.
+-- The one place where scoring of stored predictors happens: the demo query
+-- goes through it.
+CREATE FUNCTION help_score(predictor text, subset int[] DEFAULT NULL, level float8 DEFAULT 0.9)
+RETURNS TABLE (arch_idx int, arch text, latency_ms float8, stddev_ms float8, lower_ms float8, upper_ms float8)
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+SET search_path = @extschema@, pg_catalog, pg_temp AS $$
 #variable_conflict use_column
 DECLARE
 	p help_predictors;
+	unknown int[];
+BEGIN
+	IF predictor IS NULL THEN
+		RAISE EXCEPTION 'help: the predictor name must not be NULL'
+			USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF level IS NULL OR level = 'NaN' OR level <= 0 OR level >= 1 THEN
+		RAISE EXCEPTION 'help: the interval''s level must be between 0 and 1 (exclusive), not %', coalesce(level::text, 'NULL')
+			USING ERRCODE = CASE WHEN level IS NULL THEN 'null_value_not_allowed' ELSE 'invalid_parameter_value' END;
+	END IF;
+	p := help_stored_adapted_predictor(predictor);
+	IF subset IS NOT NULL THEN
+		SELECT array_agg(DISTINCT s.i ORDER BY s.i) INTO unknown
+		FROM unnest(subset) s(i)
+		WHERE s.i IS NULL OR NOT EXISTS (SELECT 1 FROM help_architectures a WHERE a.space = p.space AND a.arch_idx = s.i);
+		IF unknown IS NOT NULL THEN
+			RAISE EXCEPTION 'help: % of the requested arch_idx are not architectures of space %', cardinality(unknown), p.space
+				USING ERRCODE = 'invalid_parameter_value',
+				      DETAIL = format('Unknown arch_idx: %s.', array_to_string(unknown[1:20], ', ', 'NULL'));
+		END IF;
+	END IF;
+	-- The predictor enters as a parameter, not as a column: a window
+	-- function's input rows are stored, and a 1 MB predictor in each of them
+	-- would be copied once per architecture.
+	RETURN QUERY
+	SELECT s.arch_idx, s.arch, (s.i).latency_ms, (s.i).stddev_ms, (s.i).lower_ms, (s.i).upper_ms
+	FROM (SELECT a.arch_idx, a.arch,
+	             help_predict_batch_interval(p.predictor, a.encoding, level) OVER () AS i
+	      FROM help_architectures a
+	      WHERE a.space = p.space AND (subset IS NULL OR a.arch_idx = ANY (subset))) s;
+END $$;
+COMMENT ON FUNCTION help_score(text, int[], float8) IS
+	'Predicted latency (ms) of every architecture of the stored predictor''s space (or of arch_idx in subset) on its device, with the prediction interval at level (default 0.9) and the spread of HELP''s draws (stddev_ms)';
+
+-- Latency-constrained NAS: the most accurate candidate whose probability of
+-- meeting the budget is at least confidence (confidence 0: whose predicted
+-- latency meets it); no row when none does.
+CREATE FUNCTION help_nas(predictor text, max_latency_ms float8, dataset text DEFAULT 'cifar100', source text DEFAULT NULL,
+                         confidence float8 DEFAULT 0.9)
+RETURNS TABLE (arch_idx int, arch text, accuracy float8, latency_ms float8, stddev_ms float8, measured_ms float8,
+               lower_ms float8, upper_ms float8, p_meet float8)
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+SET search_path = @extschema@, pg_catalog, pg_temp AS $$
+#variable_conflict use_column
+DECLARE
+	p help_predictors;
+	available text;
 BEGIN
 	IF predictor IS NULL THEN
 		RAISE EXCEPTION 'help: the predictor name must not be NULL'
@@ -328,18 +414,97 @@ BEGIN
 		RAISE EXCEPTION 'help: the latency constraint must be a number of milliseconds, not %', coalesce(max_latency_ms::text, 'NULL')
 			USING ERRCODE = 'invalid_parameter_value';
 	END IF;
+	IF confidence IS NULL OR confidence = 'NaN' OR confidence < 0 OR confidence >= 1 THEN
+		RAISE EXCEPTION 'help: confidence must be at least 0 and below 1, not %', coalesce(confidence::text, 'NULL')
+			USING ERRCODE = CASE WHEN confidence IS NULL THEN 'null_value_not_allowed' ELSE 'invalid_parameter_value' END,
+			      HINT = '0.9 picks among the candidates that meet the budget with probability 0.9 or more; 0 compares the predicted latency with the budget.';
+	END IF;
 	p := help_stored_adapted_predictor(predictor);
+	IF NOT EXISTS (SELECT 1 FROM help_accuracy c
+	               WHERE c.space = p.space AND c.dataset = help_nas.dataset
+	                 AND (help_nas.source IS NULL OR c.source = help_nas.source)) THEN
+		SELECT string_agg(DISTINCT format('%s/%s', c.dataset, c.source), ', ') INTO available
+		FROM help_accuracy c WHERE c.space = p.space;
+		RAISE EXCEPTION 'help: no candidates in help_accuracy for space %, dataset "%"%', p.space, dataset,
+		                CASE WHEN source IS NULL THEN '' ELSE format(', source "%s"', source) END
+			USING ERRCODE = 'invalid_parameter_value',
+			      HINT = coalesce('Stored dataset/source pairs of this space: ' || available || '.',
+			                      'help_accuracy holds no candidates of this space; data/load.sql loads the MetaD2A ones.');
+	END IF;
 	RETURN QUERY
-	SELECT s.arch_idx, s.arch, c.accuracy, s.latency_ms, s.stddev_ms, m.latency_ms
-	FROM help_score(p.name, ARRAY(SELECT c.arch_idx FROM help_accuracy c
-	                              WHERE c.space = p.space AND c.dataset = help_nas.dataset
-	                                AND (help_nas.source IS NULL OR c.source = help_nas.source))) s
-	JOIN help_accuracy c ON c.space = p.space AND c.arch_idx = s.arch_idx AND c.dataset = help_nas.dataset
-	                    AND (help_nas.source IS NULL OR c.source = help_nas.source)
+	WITH candidates AS (
+		SELECT c.arch_idx, max(c.accuracy) AS accuracy
+		FROM help_accuracy c
+		WHERE c.space = p.space AND c.dataset = help_nas.dataset
+		  AND (help_nas.source IS NULL OR c.source = help_nas.source)
+		GROUP BY c.arch_idx
+	), scored AS MATERIALIZED (
+		SELECT a.arch_idx, a.arch, c.accuracy,
+		       help_predict_batch_interval(p.predictor, a.encoding, 0.9) OVER () AS i,
+		       help_predict_batch_probability(p.predictor, a.encoding, max_latency_ms) OVER () AS p_meet
+		FROM candidates c JOIN help_architectures a ON a.space = p.space AND a.arch_idx = c.arch_idx
+	)
+	SELECT s.arch_idx, s.arch, s.accuracy, (s.i).latency_ms, (s.i).stddev_ms, m.latency_ms,
+	       (s.i).lower_ms, (s.i).upper_ms, s.p_meet
+	FROM scored s
 	LEFT JOIN help_measurements m ON m.device = p.device AND m.space = p.space AND m.arch_idx = s.arch_idx
-	WHERE s.latency_ms <= help_nas.max_latency_ms
-	ORDER BY c.accuracy DESC, s.latency_ms, s.arch_idx
+	WHERE CASE WHEN confidence = 0 THEN (s.i).latency_ms <= max_latency_ms ELSE s.p_meet >= confidence END
+	ORDER BY s.accuracy DESC, (s.i).latency_ms, s.arch_idx
 	LIMIT 1;
 END $$;
-COMMENT ON FUNCTION help_nas(text, float8, text, text) IS
-	'Latency-constrained NAS: the most accurate candidate (help_accuracy rows of the dataset, optionally of one source) whose latency predicted by the adapted predictor is at most max_latency_ms, with its measured latency when stored; no row when none meets it';
+COMMENT ON FUNCTION help_nas(text, float8, text, text, float8) IS
+	'Latency-constrained NAS: the most accurate candidate (help_accuracy rows of the dataset, optionally of one source) whose probability of a latency at most max_latency_ms on the stored predictor''s device is at least confidence (default 0.9; 0: whose predicted latency meets it), with its 90% interval and measured latency when stored; no row when none qualifies';
+
+-- Which architectures to measure next on a device, beyond the reference
+-- ones: help_suggest over the space's architectures, those the device has
+-- already measured marked so.
+CREATE FUNCTION help_suggest_measurements(space text, n int, predictor text DEFAULT NULL)
+RETURNS TABLE (arch_idx int, arch text)
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+SET search_path = @extschema@, pg_catalog, pg_temp AS $$
+#variable_conflict use_column
+DECLARE
+	p help_predictors;
+	picks int[];
+BEGIN
+	IF space IS NULL OR n IS NULL THEN
+		RAISE EXCEPTION 'help: space and n must not be NULL'
+			USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF space NOT IN ('nasbench201', 'fbnet', 'ofa') THEN
+		RAISE EXCEPTION 'help: unknown search space "%"', space
+			USING ERRCODE = 'invalid_parameter_value', HINT = 'Spaces: nasbench201, fbnet, ofa.';
+	END IF;
+	IF n < 1 OR n > 10000 THEN
+		RAISE EXCEPTION 'help: n must be between 1 and 10000, not %', n
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	IF predictor IS NOT NULL THEN
+		p := help_stored_adapted_predictor(predictor);
+		IF p.space <> space THEN
+			RAISE EXCEPTION 'help: predictor "%" is a % predictor, not %', predictor, p.space, space
+				USING ERRCODE = 'invalid_parameter_value';
+		END IF;
+	END IF;
+	IF NOT EXISTS (SELECT 1 FROM help_architectures a WHERE a.space = help_suggest_measurements.space) THEN
+		RAISE EXCEPTION 'help: no architectures stored for space %', space
+			USING ERRCODE = 'object_not_in_prerequisite_state', HINT = 'Load the space with data/load.sql.';
+	END IF;
+	-- measured: the reference architectures (a device's first 10
+	-- measurements) and everything the predictor's device has measured
+	SELECT help_suggest(p.predictor, a.arch_idx, a.encoding,
+	                    EXISTS (SELECT 1 FROM help_reference_archs r
+	                            WHERE r.space = a.space AND r.arch_idx = a.arch_idx)
+	                    OR EXISTS (SELECT 1 FROM help_measurements m
+	                               WHERE m.device = p.device AND m.space = a.space AND m.arch_idx = a.arch_idx),
+	                    n)
+	INTO picks
+	FROM help_architectures a WHERE a.space = help_suggest_measurements.space;
+	RETURN QUERY
+	SELECT a.arch_idx, a.arch
+	FROM unnest(picks) WITH ORDINALITY s(arch_idx, k)
+	JOIN help_architectures a ON a.space = help_suggest_measurements.space AND a.arch_idx = s.arch_idx
+	ORDER BY s.k;
+END $$;
+COMMENT ON FUNCTION help_suggest_measurements(text, int, text) IS
+	'The n architectures of a space to measure next on a device, beyond the reference ones and what the device has measured; predictor: a stored predictor adapted to the device (best after adapting on the reference measurements), NULL for the default prior';

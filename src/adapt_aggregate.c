@@ -198,6 +198,8 @@ AdaptedProvenance(HelpPredictor *base, const HelpAdaptSpec *spec, int n)
 	help_jw_begin_object(&w);
 	help_jw_key(&w, "source");
 	help_jw_string(&w, "help_adapt");
+	help_jw_key(&w, "method");
+	help_jw_string(&w, help_adapt_method_name(spec->method));
 	help_jw_key(&w, "support_rows");
 	help_jw_int(&w, n);
 	help_jw_key(&w, "steps");
@@ -258,6 +260,8 @@ help_adapt_finalfn(PG_FUNCTION_ARGS)
 	p->seed = spec.seed;
 	p->range_lo = spec.range_lo;
 	p->range_hi = spec.range_hi;
+	if (spec.method == HELP_METHOD_TRANSFER)
+		p->flags |= HELP_FLAG_TRANSFER;
 	memcpy(v.hw, st->hw, sizeof(float) * HELP_HW_DIM);
 
 	/*

@@ -142,7 +142,7 @@ CacheInsert(HelpPredictor *p, const HelpAdapted *ad)
 HelpAdapted *
 help_adapted_state_for(HelpPredictorView *view, HelpPredictor *p, int max_batch, HelpError *err)
 {
-	HelpAdaptSpec spec;
+	HelpAdaptSpec spec = {0};
 	AdaptedCacheEntry *hit = CacheLookup(p);
 	double	   *ms;
 	HelpAdapted *ad;
@@ -157,6 +157,7 @@ help_adapted_state_for(HelpPredictorView *view, HelpPredictor *p, int max_batch,
 	spec.z_scale = p->z_scale;
 	spec.range_lo = p->range_lo;
 	spec.range_hi = p->range_hi;
+	spec.method = help_predictor_method(p);
 	ms = palloc(sizeof(double) * p->n_support);
 	for (uint32 i = 0; i < p->n_support; i++)
 		ms[i] = help_predictor_support_ms(view, i);

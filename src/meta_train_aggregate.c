@@ -528,8 +528,13 @@ TrainValidate(void *arg, int episode, double meta_loss, const float *theta,
 	for (int i = 0; i < run->n_valid; i++)
 	{
 		ValidDevice *v = &run->valid[i];
-		HelpAdaptSpec spec;
+		HelpAdaptSpec spec = {0};
 
+		/*
+		 * Validation scores HELP's own prediction (method help): it is the
+		 * meta-trained weights that are being selected.
+		 */
+		spec.method = HELP_METHOD_HELP;
 		spec.steps = run->opts->spec.meta.inner_steps;
 		spec.mc_samples = run->opts->mc_samples;
 		spec.seed = run->opts->spec.seed;
@@ -658,6 +663,7 @@ help_meta_train_finalfn(PG_FUNCTION_ARGS)
 	int			n_train = 0;
 	TrainRun	run;
 	HelpMetaTrainHooks hooks;
+	HelpMetaTrainSpec spec;
 	float	   *theta,
 			   *alpha,
 			   *infer;
@@ -745,6 +751,14 @@ help_meta_train_finalfn(PG_FUNCTION_ARGS)
 		CHECK_FOR_INTERRUPTS();
 	}
 
+	/*
+	 * Section 6 draws 8 devices per episode; with fewer meta-train devices
+	 * (NASFLAT's device splits have 4-5) every episode takes them all.
+	 */
+	spec = opts->spec;
+	if (spec.tasks_per_episode == 0)
+		spec.tasks_per_episode = Max(1, Min(HELP_DEFAULT_TASKS_PER_EPISODE, n_train));
+
 	/* section 6 */
 	theta = palloc(sizeof(float) * L.n_params);
 	alpha = palloc(sizeof(float) * L.n_params);
@@ -769,7 +783,7 @@ help_meta_train_finalfn(PG_FUNCTION_ARGS)
 	hooks.validate = TrainValidate;
 	hooks.interrupted = TrainInterrupted;
 	hooks.arg = &run;
-	if (help_meta_train_run(&L, &opts->spec, train, n_train, theta, alpha, infer, &hooks,
+	if (help_meta_train_run(&L, &spec, train, n_train, theta, alpha, infer, &hooks,
 							&episodes_done, &err) != HELP_OK)
 		help_report(&err);
 

@@ -1,7 +1,8 @@
 /*
  * options.c
  *	  The options jsonb of help_adapt:
- *	  {"steps": 2, "mc_samples": 10, "seed": 0, "latency_range": [lo, hi]},
+ *	  {"steps": 2, "mc_samples": 10, "seed": 0, "latency_range": [lo, hi],
+ *	   "method": "transfer" | "help"},
  *	  and of help_meta_train (see help_parse_meta_train_options).
  */
 #include "options.h"
@@ -69,24 +70,38 @@ RangeOption(json_object *root, double *lo, double *hi)
 static void
 ReadAdaptOptions(json_object *root, void *arg)
 {
-	static const char *const keys[] = {"steps", "mc_samples", "seed", "latency_range", NULL};
+	static const char *const keys[] = {"steps", "mc_samples", "seed", "latency_range", "method", NULL};
 	HelpAdaptSpec *spec = arg;
+	json_object *method;
 
 	help_json_only_keys(root, keys, "help_adapt options");
 	spec->steps = (int) IntOption(root, "steps", 0, HELP_MAX_STEPS, 2);
 	spec->mc_samples = (int) IntOption(root, "mc_samples", 1, HELP_MAX_MC_SAMPLES, 10);
 	spec->seed = (uint64) IntOption(root, "seed", 0, PG_INT64_MAX, 0);
 	RangeOption(root, &spec->range_lo, &spec->range_hi);
+	if (json_object_object_get_ex(root, "method", &method))
+	{
+		int			m = json_object_is_type(method, json_type_string) ?
+			help_adapt_method_from_name(json_object_get_string(method)) : -1;
+
+		if (m < 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("option \"method\" must be \"transfer\" or \"help\"")));
+		spec->method = (HelpAdaptMethod) m;
+	}
 }
 
 /* Fill spec from options JSON text (NULL: all defaults). */
 void
 help_parse_adapt_options(const char *text, HelpAdaptSpec *spec)
 {
+	memset(spec, 0, sizeof(*spec));
 	spec->steps = 2;
 	spec->mc_samples = 10;
 	spec->seed = 0;
 	spec->range_lo = spec->range_hi = 0.0;
+	spec->method = HELP_METHOD_TRANSFER;
 	if (text == NULL)
 		return;
 	help_json_run_parsed(text, "help_adapt options", ReadAdaptOptions, spec);
@@ -208,7 +223,8 @@ ReadMetaTrainOptions(json_object *root, void *arg)
 	opts->train_pool = (int) IntOption(root, "train_pool", 1, PG_INT32_MAX, big ? 4000 : 900);
 	opts->query_pool = (int) IntOption(root, "query_pool", 1, PG_INT32_MAX, 1000);
 	opts->spec.episodes = (int) IntOption(root, "episodes", 0, 10000000, big ? 4000 : 2000);
-	opts->spec.tasks_per_episode = (int) IntOption(root, "tasks_per_episode", 1, 1000, 8);
+	/* 0: min(8, the number of meta-train devices), set once they are known */
+	opts->spec.tasks_per_episode = (int) IntOption(root, "tasks_per_episode", 1, 1000, 0);
 	opts->spec.support = (int) IntOption(root, "support", 2, 100000, 10);
 	opts->spec.query = (int) IntOption(root, "query", 1, 100000, 200);
 	opts->spec.meta.inner_steps = (int) IntOption(root, "inner_steps", 0, HELP_MAX_STEPS, 2);

@@ -30,4 +30,7 @@ typedef struct HelpMetaTrainOptions
 
 extern void help_parse_meta_train_options(const char *text, HelpMetaTrainOptions *opts);
 
+/* help_meta_train's tasks per episode unless told (section 6), at most */
+#define HELP_DEFAULT_TASKS_PER_EPISODE 8
+
 #endif							/* HELP_OPTIONS_H */

@@ -1,7 +1,12 @@
 /*
  * predict_window.c
- *	  help_predict_batch and help_predict_batch_stddev: window functions that
- *	  score a whole partition in batches.
+ *	  The window functions that score a whole partition in batches:
+ *
+ *	  help_predict_batch(predictor, arch)                   point prediction (ms)
+ *	  help_predict_batch_stddev(predictor, arch)            spread of HELP's draws
+ *	  help_predict_batch_with_stddev(predictor, arch)       both, help_prediction
+ *	  help_predict_batch_interval(predictor, arch, level)   help_interval
+ *	  help_predict_batch_probability(predictor, arch, max)  P(latency <= max)
  *
  * help_predict_latency runs once per row, so every row costs a batch-of-one
  * pass per modulator draw.  As a window function the same prediction can
@@ -12,7 +17,7 @@
  * through in bounded memory.  Each row's value depends only on its own
  * arguments; the frame is ignored.
  */
-#include "predict_cache.h"
+#include "predict_result.h"
 #include "arrays.h"
 #include "encode_sql.h"
 
@@ -28,6 +33,8 @@
 PG_FUNCTION_INFO_V1(help_predict_batch);
 PG_FUNCTION_INFO_V1(help_predict_batch_stddev);
 PG_FUNCTION_INFO_V1(help_predict_batch_with_stddev);
+PG_FUNCTION_INFO_V1(help_predict_batch_interval);
+PG_FUNCTION_INFO_V1(help_predict_batch_probability);
 
 #define BATCH_ROWS HELP_PREDICT_BATCH
 
@@ -38,8 +45,8 @@ typedef struct BatchResults
 	uint64		fingerprint;	/* the partition's predictor */
 	int64		start;			/* the batch's first row */
 	int			len;			/* its rows (0: none scored yet) */
-	double		mean_ms[BATCH_ROWS];
-	double		stddev_ms[BATCH_ROWS];
+	HelpTransfer transfer;		/* the predictor's predictive distribution */
+	HelpRowPrediction rows[BATCH_ROWS];
 	bool		isnull[BATCH_ROWS];
 } BatchResults;
 
@@ -78,7 +85,8 @@ ScoreRows(WindowObject winobj, FmgrInfo *flinfo, int64 start, BatchResults *r)
 	float	   *X = NULL;
 	int		   *slots = palloc(sizeof(int) * BATCH_ROWS);
 	double	   *mean = palloc(sizeof(double) * BATCH_ROWS);
-	double	   *sd = palloc(sizeof(double) * BATCH_ROWS);
+	double	   *spread = palloc(sizeof(double) * BATCH_ROWS);
+	double	   *scale = palloc(sizeof(double) * BATCH_ROWS);
 	float	   *draws = NULL;
 	int			enc_dim = 0,
 				m = 0,
@@ -102,6 +110,7 @@ ScoreRows(WindowObject winobj, FmgrInfo *flinfo, int64 start, BatchResults *r)
 		if (!r->have_predictor)
 		{
 			r->fingerprint = c->fingerprint;
+			r->transfer = c->adapted->transfer;
 			r->have_predictor = true;
 		}
 		else if (c->fingerprint != r->fingerprint)
@@ -122,11 +131,12 @@ ScoreRows(WindowObject winobj, FmgrInfo *flinfo, int64 start, BatchResults *r)
 		slots[m++] = len;
 	}
 	if (m > 0)
-		help_adapted_predict_ms(c->adapted, X, m, draws, mean, sd);
+		help_adapted_predict(c->adapted, X, m, draws, mean, spread, scale);
 	for (int i = 0; i < m; i++)
 	{
-		r->mean_ms[slots[i]] = mean[i];
-		r->stddev_ms[slots[i]] = sd[i];
+		r->rows[slots[i]].mean_ms = mean[i];
+		r->rows[slots[i]].spread_ms = spread[i];
+		r->rows[slots[i]].scale_ms = scale[i];
 		r->isnull[slots[i]] = false;
 	}
 	r->start = start;
@@ -170,7 +180,7 @@ PredictBatchCommon(FunctionCallInfo fcinfo, bool want_stddev)
 
 	if (r->isnull[row])
 		PG_RETURN_NULL();
-	PG_RETURN_FLOAT8(want_stddev ? r->stddev_ms[row] : r->mean_ms[row]);
+	PG_RETURN_FLOAT8(want_stddev ? r->rows[row].spread_ms : r->rows[row].mean_ms);
 }
 
 /* help_predict_batch(predictor, arch real[] | text) OVER (...) RETURNS float8 */
@@ -205,7 +215,47 @@ help_predict_batch_with_stddev(PG_FUNCTION_ARGS)
 	if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
 		elog(ERROR, "help_predict_batch_with_stddev must return a composite type");
 	desc = BlessTupleDesc(desc);
-	values[0] = Float8GetDatum(r->mean_ms[row]);
-	values[1] = Float8GetDatum(r->stddev_ms[row]);
+	values[0] = Float8GetDatum(r->rows[row].mean_ms);
+	values[1] = Float8GetDatum(r->rows[row].spread_ms);
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(desc, values, nulls)));
+}
+
+/*
+ * help_predict_batch_interval(predictor, arch real[] | text, level float8)
+ * OVER (...) RETURNS help_interval.  The level is read per row (it may
+ * differ between rows); NULL or outside (0, 1) is an error.
+ */
+Datum
+help_predict_batch_interval(PG_FUNCTION_ARGS)
+{
+	WindowObject winobj = PG_WINDOW_OBJECT();
+	bool		isnull;
+	Datum		level_arg = WinGetFuncArgCurrent(winobj, 2, &isnull);
+	double		level = help_level_argument(isnull, level_arg);
+	int64		row;
+	BatchResults *r = PartitionResults(fcinfo, &row);
+
+	if (r->isnull[row])
+		PG_RETURN_NULL();
+	PG_RETURN_DATUM(help_interval_datum(fcinfo, &r->transfer, &r->rows[row], level));
+}
+
+/*
+ * help_predict_batch_probability(predictor, arch real[] | text,
+ * max_latency_ms float8) OVER (...) RETURNS float8: the probability that
+ * the row's latency is at most max_latency_ms (read per row).
+ */
+Datum
+help_predict_batch_probability(PG_FUNCTION_ARGS)
+{
+	WindowObject winobj = PG_WINDOW_OBJECT();
+	bool		isnull;
+	Datum		budget_arg = WinGetFuncArgCurrent(winobj, 2, &isnull);
+	double		budget = help_budget_argument(isnull, budget_arg);
+	int64		row;
+	BatchResults *r = PartitionResults(fcinfo, &row);
+
+	if (r->isnull[row])
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(help_probability_within(&r->transfer, &r->rows[row], budget));
 }

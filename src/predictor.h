@@ -11,9 +11,12 @@
 #include "access/detoast.h"
 
 #include "layout.h"
+#include "transfer.h"
 
 #define HELP_PREDICTOR_VERSION 1
 #define HELP_FLAG_ADAPTED 0x0001
+/* adapted with method transfer (transfer.h); without it, method help */
+#define HELP_FLAG_TRANSFER 0x0002
 
 #define HELP_MAX_WIDTH 1024
 #define HELP_MAX_STEPS 100
@@ -32,7 +35,7 @@ typedef struct HelpPredictor
 {
 	int32		vl_len_;		/* varlena header (do not touch directly!) */
 	uint16		version;		/* HELP_PREDICTOR_VERSION */
-	uint16		flags;			/* HELP_FLAG_ADAPTED */
+	uint16		flags;			/* HELP_FLAG_ADAPTED, HELP_FLAG_TRANSFER */
 	uint8		space;			/* HelpSpace */
 	uint8		kind;			/* HelpNetKind */
 	uint16		width;			/* layer size (100 in the paper) */
@@ -71,6 +74,13 @@ typedef struct HelpPredictorView
 	char	   *support_ms;		/* float8 x n_support, unaligned */
 	char	   *meta;			/* provenance JSON text */
 } HelpPredictorView;
+
+/* How an adapted predictor was adapted (method help for one that is not). */
+static inline HelpAdaptMethod
+help_predictor_method(const HelpPredictor *p)
+{
+	return (p->flags & HELP_FLAG_TRANSFER) ? HELP_METHOD_TRANSFER : HELP_METHOD_HELP;
+}
 
 /* predictor_type.c */
 extern HelpPredictor *help_predictor_alloc(HelpSpace space, int width, bool adapted,

@@ -111,6 +111,8 @@ help_predictor_info(PG_FUNCTION_ARGS)
 			hi = ms > hi ? ms : hi;
 		}
 		help_jw_begin_object(&w);
+		help_jw_key(&w, "method");
+		help_jw_string(&w, help_adapt_method_name(help_predictor_method(p)));
 		help_jw_key(&w, "support_rows");
 		help_jw_int(&w, p->n_support);
 		help_jw_key(&w, "steps");

@@ -26,11 +26,12 @@ static void
 ReadAdapted(json_object *ad, HelpPredictor *p, HelpPredictorView *v)
 {
 	static const char *const keys[] = {
-		"hw_embedding", "steps", "mc_samples", "seed", "latency_range", "support_arch",
-		"support_latency_ms", NULL
+		"hw_embedding", "steps", "mc_samples", "seed", "latency_range", "method",
+		"support_arch", "support_latency_ms", NULL
 	};
 	const char *what = "\"adapted\" of help_predictor";
-	json_object *range;
+	json_object *range,
+			   *method;
 	json_object *archs = help_json_member(ad, "support_arch", json_type_array, what);
 	int64		steps = json_object_get_int64(help_json_member(ad, "steps", json_type_int, what));
 	int64		mc = json_object_get_int64(help_json_member(ad, "mc_samples", json_type_int, what));
@@ -77,6 +78,23 @@ ReadAdapted(json_object *ad, HelpPredictor *p, HelpPredictorView *v)
 							r[0], r[1])));
 		p->range_lo = r[0];
 		p->range_hi = r[1];
+	}
+
+	/*
+	 * "method" is optional: predictors written before the transfer method
+	 * existed have none and were adapted with HELP's own prediction.
+	 */
+	if (json_object_object_get_ex(ad, "method", &method))
+	{
+		int			m;
+
+		if (!json_object_is_type(method, json_type_string) ||
+			(m = help_adapt_method_from_name(json_object_get_string(method))) < 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+					 errmsg("\"method\" of help_predictor must be \"help\" or \"transfer\"")));
+		if (m == HELP_METHOD_TRANSFER)
+			p->flags |= HELP_FLAG_TRANSFER;
 	}
 
 	/*
@@ -273,6 +291,8 @@ WriteAdapted(HelpJsonWriter *w, HelpPredictor *p, HelpPredictorView *v)
 	help_jw_int(w, p->mc_samples);
 	help_jw_key(w, "seed");
 	help_jw_int(w, (int64) p->seed);	/* at most PG_INT64_MAX: validated */
+	help_jw_key(w, "method");
+	help_jw_string(w, help_adapt_method_name(help_predictor_method(p)));
 
 	/*
 	 * Only a set range is written, so a calibrated predictor's text has no

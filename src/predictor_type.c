@@ -216,8 +216,10 @@ help_predictor_validate(HelpPredictor *p, Size actual_size)
 	if (p->version != HELP_PREDICTOR_VERSION)
 		CORRUPT("format version %u is not supported (expected %d)",
 				p->version, HELP_PREDICTOR_VERSION);
-	if ((p->flags & ~HELP_FLAG_ADAPTED) != 0)
+	if ((p->flags & ~(HELP_FLAG_ADAPTED | HELP_FLAG_TRANSFER)) != 0)
 		CORRUPT("unknown flags 0x%04x", p->flags);
+	if ((p->flags & HELP_FLAG_TRANSFER) && !(p->flags & HELP_FLAG_ADAPTED))
+		CORRUPT("an adaptation method is set on a predictor that is not adapted");
 	if (p->space >= HELP_N_SPACES)
 		CORRUPT("unknown search space code %u", p->space);
 	if (p->width < 1 || p->width > HELP_MAX_WIDTH)

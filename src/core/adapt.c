@@ -136,6 +136,78 @@ help_inner_loop(const HelpLayout *L, float *theta, const float *alpha,
 	help_free(dy);
 }
 
+/*
+ * HELP's own prediction for n architectures: each draw's normalized output,
+ * their mean through the millisecond map (normalized while help_adapt is
+ * still building the map) and their spread in the same units.
+ */
+static void
+HelpMeanAndSpread(HelpAdapted *ad, const float *X, int n, float *draws, double *mean,
+				  double *spread)
+{
+	double		scale = ad->has_ms_map ? ad->ms_scale : 1.0;
+	double		offset = ad->has_ms_map ? ad->ms_offset : 0.0;
+
+	help_adapted_predict_draws(ad, X, n, draws);
+	for (int i = 0; i < n; i++)
+	{
+		double		sum = 0.0,
+					m,
+					ss = 0.0;
+
+		/*
+		 * The draws' mean is HELP's prediction and their sample standard
+		 * deviation (n - 1) its spread, both mapped to ms; the scale's
+		 * absolute value keeps the spread non-negative.
+		 */
+		for (int d = 0; d < ad->n_draws; d++)
+			sum += draws[(size_t) d * n + i];
+		m = sum / ad->n_draws;
+		mean[i] = offset + scale * m;
+		if (spread)
+		{
+			for (int d = 0; d < ad->n_draws; d++)
+			{
+				double		dev = draws[(size_t) d * n + i] - m;
+
+				ss += dev * dev;
+			}
+			spread[i] = ad->n_draws > 1 ? fabs(scale) * sqrt(ss / (ad->n_draws - 1)) : 0.0;
+		}
+	}
+}
+
+/*
+ * The rows the inner loop adapts on: all of them, or for method transfer
+ * at most HELP_TRANSFER_INNER_ROWS evenly spaced ones, copied into the
+ * scratch arena.
+ */
+static int
+InnerLoopRows(const HelpAdaptSpec *spec, const float *X, const float *y, int n, int enc_dim,
+			  HelpArena *scratch, const float **inner_X, const float **inner_y)
+{
+	float	   *sub_X,
+			   *sub_y;
+	int			m = HELP_TRANSFER_INNER_ROWS;
+
+	*inner_X = X;
+	*inner_y = y;
+	if (spec->method != HELP_METHOD_TRANSFER || n <= m)
+		return n;
+	sub_X = help_arena_alloc(scratch, sizeof(float) * (size_t) m * enc_dim);
+	sub_y = help_arena_alloc(scratch, sizeof(float) * m);
+	for (int k = 0; k < m; k++)
+	{
+		int			i = (int) ((int64_t) k * n / m);
+
+		memcpy(sub_X + (size_t) k * enc_dim, X + (size_t) i * enc_dim, sizeof(float) * enc_dim);
+		sub_y[k] = y[i];
+	}
+	*inner_X = sub_X;
+	*inner_y = sub_y;
+	return m;
+}
+
 /* See adapt.h. */
 HelpAdapted *
 help_adapt(const HelpLayout *L, const float *theta, const float *alpha,
@@ -145,17 +217,42 @@ help_adapt(const HelpLayout *L, const float *theta, const float *alpha,
 	HelpAdapted *ad;
 	HelpRng		rng;
 	HelpArena	scratch = {NULL};	/* this function's temporaries */
+	int			enc_dim = help_space_encoding_dim(L->space);
+	bool		transfer = spec->method == HELP_METHOD_TRANSFER;
 	double	   *mu = help_arena_alloc(&scratch, sizeof(double) * L->z_dim);
 	double	   *sigma = help_arena_alloc(&scratch, sizeof(double) * L->z_dim);
 	double	   *z = help_arena_alloc(&scratch, sizeof(double) * L->z_dim);
 	float	   *y = help_arena_alloc(&scratch, sizeof(float) * n);
 	float	   *grad = help_arena_alloc(&scratch, sizeof(float) * L->n_params);
-	double	   *mean = help_arena_alloc(&scratch, sizeof(double) * n);
-	HelpWorkspace *ws = help_workspace_create(L, n);	/* the inner loop's */
+	double	   *help_ms = help_arena_alloc(&scratch, sizeof(double) * n);
+	float	   *draws;
+	const float *inner_X,
+			   *inner_y;
+	int			inner_n;
+	HelpWorkspace *ws = NULL;	/* the inner loop's */
 	double		lo_ms = ms[0],
 				hi_ms = ms[0],
 				lo,
 				hi;
+
+	/*
+	 * Two different latencies at least: the millisecond map (and the
+	 * transfer regression) send the support's predictions onto its measured
+	 * range, which a single value does not define.
+	 */
+	for (int i = 0; i < n; i++)
+	{
+		lo_ms = ms[i] < lo_ms ? ms[i] : lo_ms;
+		hi_ms = ms[i] > hi_ms ? ms[i] : hi_ms;
+	}
+	if (!(hi_ms > lo_ms))
+	{
+		help_set_error(err, HELP_ERR_DATA,
+					   "all %d support latencies are equal (%g ms): adaptation needs at least two different latencies",
+					   n, lo_ms);
+		help_arena_release(&scratch);
+		return NULL;
+	}
 
 	ad = HELP_ARENA_NEW(HelpAdapted);
 	ad->layout = L;
@@ -163,9 +260,19 @@ help_adapt(const HelpLayout *L, const float *theta, const float *alpha,
 	ad->theta = help_arena_alloc(&ad->arena, sizeof(float) * L->n_params * spec->mc_samples);
 	ad->head_const = help_arena_alloc(&ad->arena, sizeof(float) * L->head * spec->mc_samples);
 	memcpy(ad->hw, hw, sizeof(ad->hw));
-	ad->ws = help_predict_workspace_create(L, n);
+
+	/*
+	 * Method help sizes the workspaces for the whole support set, as it always
+	 * did (one batch, so its results stay bit for bit what they were);
+	 * method transfer bounds them and predicts in chunks.
+	 */
+	ws = help_workspace_create(L, transfer && n > HELP_TRANSFER_INNER_ROWS ?
+							   HELP_TRANSFER_INNER_ROWS : n);
+	ad->ws = help_predict_workspace_create(L, transfer && n > HELP_PREDICT_BATCH ?
+										   HELP_PREDICT_BATCH : n);
 	if (help_support_targets(L, theta, infer, hw, X, ms, n, spec, y, ws, err) != HELP_OK)
 		goto fail;
+	inner_n = InnerLoopRows(spec, X, y, n, enc_dim, &scratch, &inner_X, &inner_y);
 
 	help_modulator_posterior(L, infer, hw, mu, sigma);
 
@@ -183,7 +290,7 @@ help_adapt(const HelpLayout *L, const float *theta, const float *alpha,
 		HELP_CHECK_INTERRUPTS();
 		help_modulator_draw(L->z_dim, mu, sigma, &rng, z);
 		help_modulate(L, theta, z, spec->z_scale, td);
-		help_inner_loop(L, td, alpha, hw, X, y, n, spec->steps, grad, ws);
+		help_inner_loop(L, td, alpha, hw, inner_X, inner_y, inner_n, spec->steps, grad, ws);
 
 		/*
 		 * The head's per-draw constant (fc3's bias plus the hardware half) is
@@ -193,20 +300,17 @@ help_adapt(const HelpLayout *L, const float *theta, const float *alpha,
 		help_net_head_constant(L, td, hw, ad->head_const + (size_t) d * L->head, ws);
 	}
 
-	/* millisecond map: support predictions' range onto measured range */
 	/*
-	 * Before ms_scale is set, help_adapted_predict_ms reports normalized
-	 * predictions; the map sends the range of the support set's mean
-	 * predictions onto the range of its measured latencies.
+	 * The millisecond map of section 5 sends the range of the support set's
+	 * mean predictions onto the range of its measured latencies.
 	 */
-	help_adapted_predict_ms(ad, X, n, NULL, mean, NULL);
-	lo = hi = mean[0];
+	draws = help_arena_alloc(&scratch, sizeof(float) * (size_t) n * ad->n_draws);
+	HelpMeanAndSpread(ad, X, n, draws, help_ms, NULL);
+	lo = hi = help_ms[0];
 	for (int i = 0; i < n; i++)
 	{
-		lo = mean[i] < lo ? mean[i] : lo;
-		hi = mean[i] > hi ? mean[i] : hi;
-		lo_ms = ms[i] < lo_ms ? ms[i] : lo_ms;
-		hi_ms = ms[i] > hi_ms ? ms[i] : hi_ms;
+		lo = help_ms[i] < lo ? help_ms[i] : lo;
+		hi = help_ms[i] > hi ? help_ms[i] : hi;
 	}
 	if (!(hi > lo) || !isfinite(hi - lo))
 	{
@@ -218,6 +322,17 @@ help_adapt(const HelpLayout *L, const float *theta, const float *alpha,
 	ad->support_pred_max = hi;
 	ad->ms_scale = (hi_ms - lo_ms) / (hi - lo);
 	ad->ms_offset = lo_ms - lo * ad->ms_scale;
+	ad->has_ms_map = true;
+
+	/*
+	 * HELP's predictions of the support set in ms, and the regression of the
+	 * measured latencies on them (and, for method transfer, on what each
+	 * architecture costs): the final prediction and its uncertainty.
+	 */
+	for (int i = 0; i < n; i++)
+		help_ms[i] = ad->ms_offset + ad->ms_scale * help_ms[i];
+	if (help_transfer_fit(&ad->transfer, L->space, spec->method, X, help_ms, ms, n, err) != HELP_OK)
+		goto fail;
 	goto done;
 
 fail:
@@ -289,42 +404,26 @@ help_adapted_predict_draws(HelpAdapted *ad, const float *X, int n, float *out)
 
 /* See adapt.h. */
 void
-help_adapted_predict_ms(HelpAdapted *ad, const float *X, int n, float *draws_buf,
-						double *mean_ms, double *stddev_ms)
+help_adapted_help_ms(HelpAdapted *ad, const float *X, int n, float *draws_buf, double *help_ms)
 {
 	float	   *draws = draws_buf ? draws_buf : help_alloc(sizeof(float) * n * ad->n_draws);
-	/* before the map exists (inside help_adapt) report normalized values */
-	double		scale = ad->ms_scale != 0.0 ? ad->ms_scale : 1.0;
-	double		offset = ad->ms_scale != 0.0 ? ad->ms_offset : 0.0;
 
-	help_adapted_predict_draws(ad, X, n, draws);
-	for (int i = 0; i < n; i++)
-	{
-		double		sum = 0.0,
-					mean,
-					ss = 0.0;
+	HelpMeanAndSpread(ad, X, n, draws, help_ms, NULL);
+	if (!draws_buf)
+		help_free(draws);
+}
 
-		/*
-		 * The draws' mean is the prediction and their sample standard
-		 * deviation (n - 1) its spread, both mapped to ms; the scale's
-		 * absolute value keeps the spread non-negative.
-		 */
-		for (int d = 0; d < ad->n_draws; d++)
-			sum += draws[(size_t) d * n + i];
-		mean = sum / ad->n_draws;
-		if (mean_ms)
-			mean_ms[i] = offset + scale * mean;
-		if (stddev_ms)
-		{
-			for (int d = 0; d < ad->n_draws; d++)
-			{
-				double		dev = draws[(size_t) d * n + i] - mean;
+/* See adapt.h. */
+void
+help_adapted_predict(HelpAdapted *ad, const float *X, int n, float *draws_buf,
+					 double *mean_ms, double *spread_ms, double *scale_ms)
+{
+	float	   *draws = draws_buf ? draws_buf : help_alloc(sizeof(float) * n * ad->n_draws);
+	double	   *help_ms = help_alloc(sizeof(double) * n);
 
-				ss += dev * dev;
-			}
-			stddev_ms[i] = ad->n_draws > 1 ? fabs(scale) * sqrt(ss / (ad->n_draws - 1)) : 0.0;
-		}
-	}
+	HelpMeanAndSpread(ad, X, n, draws, help_ms, spread_ms);
+	help_transfer_predict(&ad->transfer, X, help_ms, n, mean_ms, scale_ms);
+	help_free(help_ms);
 	if (!draws_buf)
 		help_free(draws);
 }

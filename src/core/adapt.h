@@ -8,6 +8,7 @@
 #define HELP_ADAPT_H
 
 #include "model.h"
+#include "transfer.h"
 
 #include <stdbool.h>
 
@@ -27,7 +28,22 @@ typedef struct HelpAdaptSpec
 	 */
 	double		range_lo;
 	double		range_hi;
+
+	/*
+	 * What the adapted predictor predicts (transfer.h).  Zero, HELP's own
+	 * prediction, is what meta-training validates with.
+	 */
+	HelpAdaptMethod method;
 } HelpAdaptSpec;
+
+/*
+ * Method transfer runs the Meta-SGD inner loop on at most this many
+ * support rows (evenly spaced in the support's order): the meta-trained
+ * inner loop learned to adapt from 10, and a device measured on thousands
+ * of architectures would otherwise take seconds per draw.  Every support row
+ * still enters the millisecond map and the transfer regression.
+ */
+#define HELP_TRANSFER_INNER_ROWS 200
 
 /*
  * Whether [lo, hi] can be a latency normalization range: finite and
@@ -44,12 +60,14 @@ typedef struct HelpAdapted
 	float	   *theta;			/* n_draws x n_params */
 	float	   *head_const;		/* n_draws x head: help_net_head_constant */
 	float		hw[HELP_HW_DIM];
-	double		ms_offset;		/* ms = ms_offset + ms_scale * mean prediction */
+	bool		has_ms_map;		/* false while help_adapt builds the map */
+	double		ms_offset;		/* HELP's ms = ms_offset + ms_scale * mean */
 	double		ms_scale;
 	double		support_pred_min;	/* mean prediction range over the support */
 	double		support_pred_max;
 	HelpWorkspace *ws;			/* for prediction (help_adapted_reserve); NULL
 								 * in a copy kept only to be copied from */
+	HelpTransfer transfer;		/* HELP's prediction to the final one */
 } HelpAdapted;
 
 /*
@@ -80,7 +98,8 @@ extern void help_inner_loop(const HelpLayout *layout, float *theta, const float 
 /*
  * Adapt to a device: X (n x encoding) with measured latencies ms.  theta,
  * alpha and infer are the meta-trained predictor.  Returns NULL with err
- * set when the support cannot define the millisecond mapping.
+ * set when the support cannot define the millisecond mapping (fewer than
+ * two distinct latencies, or predictions that do not vary).
  */
 extern HelpAdapted *help_adapt(const HelpLayout *layout, const float *theta,
 							   const float *alpha, const float *infer,
@@ -121,10 +140,23 @@ extern void help_adapted_predict_draws(HelpAdapted *adapted, const float *X, int
 									   float *out);
 
 /*
- * Mean prediction in ms and the standard deviation across draws in ms for
- * n architectures; either output may be NULL.  draws_buf holds n_draws * n.
+ * HELP's own prediction in ms (the mean of its draws through the
+ * millisecond map of section 5) for n architectures, before the transfer
+ * model: the first feature of its regression rows.
  */
-extern void help_adapted_predict_ms(HelpAdapted *adapted, const float *X, int n,
-									float *draws_buf, double *mean_ms, double *stddev_ms);
+extern void help_adapted_help_ms(HelpAdapted *adapted, const float *X, int n,
+								 float *draws_buf, double *help_ms);
+
+/*
+ * For n architectures: the prediction in ms (mean_ms), the spread of HELP's
+ * prediction across the modulator draws in ms (spread_ms: their sample
+ * standard deviation, not an error bar), and the scale of the predictive
+ * distribution in ms (scale_ms, for help_transfer_quantile and
+ * help_transfer_probability_within).  Any output may be NULL.  draws_buf
+ * (may be NULL) holds n_draws * n floats.
+ */
+extern void help_adapted_predict(HelpAdapted *adapted, const float *X, int n,
+								 float *draws_buf, double *mean_ms, double *spread_ms,
+								 double *scale_ms);
 
 #endif							/* HELP_ADAPT_H */

@@ -32,7 +32,7 @@ help_device_spearman(const HelpLayout *L, const float *theta, const float *alpha
 	help_adapted_reserve(adapted, n_query);
 	pred = help_alloc(sizeof(double) * (n_query > 0 ? n_query : 1));
 	pairs = help_alloc(sizeof(HelpPair) * (n_query > 0 ? n_query : 1));
-	help_adapted_predict_ms(adapted, query_X, n_query, NULL, pred, NULL);
+	help_adapted_predict(adapted, query_X, n_query, NULL, pred, NULL, NULL);
 
 	/*
 	 * Spearman of predicted against measured latency: only the ranking

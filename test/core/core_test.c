@@ -27,11 +27,13 @@
 #include "model.h"
 #include "rank.h"
 #include "rng.h"
+#include "core_test.h"
 
 static int	passed,
 			failed;
 
-static void
+/* See core_test.h. */
+void
 check(int ok, const char *what)
 {
 	if (ok)
@@ -1223,7 +1225,7 @@ interrupt_hook_tests(void)
 		  "adaptation checks for interrupts per draw and per inner step");
 	hook_log.calls = 0;
 	help_adapted_reserve(ad, 7);
-	help_adapted_predict_ms(ad, p.task.query_X, 7, NULL, pred, NULL);
+	help_adapted_predict(ad, p.task.query_X, 7, NULL, pred, NULL, NULL);
 	check(hook_log.calls >= spec.mc_samples, "prediction checks for interrupts per draw");
 	help_adapted_destroy(ad);
 
@@ -1294,6 +1296,7 @@ main(void)
 	rank_tests();
 	json_check_tests();
 	interrupt_hook_tests();
+	transfer_tests();
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }

@@ -39,11 +39,12 @@ SELECT arch_idx, latency_ms, pool FROM (
     FROM (SELECT arch_idx, latency_ms, CASE WHEN arch_idx < 900 THEN 'train' ELSE 'query' END AS pool
           FROM mt_lat WHERE device = 'titanx_32' AND arch_idx < 1900) s) t
 WHERE rn >= floor(0.1 * n) AND rn < floor(0.9 * n);
+-- (method help: what is measured is the meta-trained network itself)
 CREATE FUNCTION mt_spearman(p help_predictor) RETURNS float8 LANGUAGE sql AS $$
 	WITH adapted AS (
 		SELECT help_adapt(p, (SELECT help_embed_device(r.position, l.latency_ms)
 		                      FROM mt_ref r JOIN mt_lat l USING (arch_idx) WHERE l.device = 'titanx_32'),
-		                  help_encode('nasbench201', c.arch_str), t.latency_ms, '{"seed": 1}') AS a
+		                  help_encode('nasbench201', c.arch_str), t.latency_ms, '{"seed": 1, "method": "help"}') AS a
 		FROM (SELECT * FROM mt_trimmed WHERE pool = 'train' ORDER BY md5(arch_idx::text) LIMIT 10) t
 		JOIN mt_cells c USING (arch_idx))
 	SELECT help_spearman(ms, latency_ms)

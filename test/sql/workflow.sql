@@ -143,11 +143,12 @@ JOIN help_architectures a ON a.space = 'nasbench201' AND a.arch_idx = s.arch_idx
 JOIN help_measurements m ON m.device = 'gold_6240' AND m.space = 'nasbench201' AND m.arch_idx = s.arch_idx,
      help_predictors p WHERE p.name = 'nasbench201/gold_6240';
 SELECT (SELECT count(*) FROM help_architectures WHERE space = 'nasbench201') AS space_size;
-SELECT arch_idx FROM help_score('nasbench201/gold_6240', '{7,3,15624,5}') ORDER BY arch_idx;
+SELECT arch_idx FROM help_score('nasbench201/gold_6240', '{7,3,5}') ORDER BY arch_idx;
 
 -- step 4: latency-constrained NAS.  Over a grid of constraints from below
 -- the fastest candidate to above the slowest, against a brute force over the
--- scored candidates
+-- scored candidates: first with confidence 0 (the predicted latency meets
+-- the constraint)
 CREATE TEMP TABLE cand AS
 SELECT s.*, c.accuracy
 FROM help_score('nasbench201/gold_6240', ARRAY(SELECT arch_idx FROM help_accuracy WHERE space = 'nasbench201')) s
@@ -155,7 +156,7 @@ JOIN help_accuracy c ON c.space = 'nasbench201' AND c.arch_idx = s.arch_idx AND 
 CREATE TEMP TABLE grid AS
 SELECT lo - 1 + (hi - lo + 2) * g / 12.0 AS c FROM (SELECT min(latency_ms) AS lo, max(latency_ms) AS hi FROM cand) r, generate_series(0, 12) g;
 CREATE TEMP TABLE nas AS
-SELECT g.c, n.* FROM grid g LEFT JOIN LATERAL help_nas('nasbench201/gold_6240', g.c) n ON true;
+SELECT g.c, n.* FROM grid g LEFT JOIN LATERAL help_nas('nasbench201/gold_6240', g.c, confidence => 0) n ON true;
 SELECT count(*) AS constraints,
        count(arch_idx) AS answered,
        bool_and(arch_idx IS NULL OR latency_ms <= c) AS constraint_holds,
@@ -169,18 +170,43 @@ FROM nas;
 -- tighter constraints never give a more accurate answer
 SELECT bool_and(a.accuracy <= b.accuracy) AS monotone
 FROM nas a JOIN nas b ON a.c < b.c WHERE a.arch_idx IS NOT NULL;
--- the demo's query (demo/nas.sql) and help_nas agree
+-- then with the default confidence 0.9: every answer meets its constraint
+-- with probability at least 0.9 (help_predict_probability, per row), no
+-- candidate that does is more accurate, and the interval brackets the
+-- prediction
+CREATE TEMP TABLE cand_p AS
+SELECT c.arch_idx, c.accuracy, g.c,
+       help_predict_probability((SELECT predictor FROM help_predictors WHERE name = 'nasbench201/gold_6240'),
+                                a.encoding, g.c) AS p
+FROM cand c JOIN help_architectures a ON a.space = 'nasbench201' AND a.arch_idx = c.arch_idx, grid g;
+CREATE TEMP TABLE nas90 AS
+SELECT g.c, n.* FROM grid g LEFT JOIN LATERAL help_nas('nasbench201/gold_6240', g.c) n ON true;
+SELECT count(arch_idx) AS answered,
+       bool_and(arch_idx IS NULL OR p_meet >= 0.9) AS probability_holds,
+       bool_and((arch_idx IS NOT NULL) = EXISTS (SELECT 1 FROM cand_p WHERE cand_p.c = nas90.c AND cand_p.p >= 0.9)) AS answered_iff_feasible,
+       bool_and(NOT EXISTS (SELECT 1 FROM cand_p WHERE cand_p.c = nas90.c AND cand_p.p >= 0.9
+                                                   AND cand_p.accuracy > nas90.accuracy)) AS none_more_accurate,
+       bool_and(arch_idx IS NULL OR (lower_ms <= latency_ms AND latency_ms <= upper_ms)) AS interval_brackets
+FROM nas90;
+-- a higher confidence never gives a more accurate answer
+SELECT bool_and(coalesce(h.accuracy, 0) <= coalesce(l.accuracy, 0)) AS confidence_monotone
+FROM grid g
+LEFT JOIN LATERAL help_nas('nasbench201/gold_6240', g.c, confidence => 0.5) l ON true
+LEFT JOIN LATERAL help_nas('nasbench201/gold_6240', g.c, confidence => 0.95) h ON true;
+-- the demo's query (demo/nas.sql), which is help_nas per constraint
 SELECT c, arch_idx, round(accuracy::numeric, 2) AS accuracy, round(latency_ms::numeric, 2) AS predicted_ms,
-       round(measured_ms::numeric, 2) AS measured_ms
+       round(lower_ms::numeric, 2) AS lower_ms, round(upper_ms::numeric, 2) AS upper_ms,
+       round(p_meet::numeric, 3) AS p_meet, round(measured_ms::numeric, 2) AS measured_ms
 FROM unnest('{5,8,11,14}'::float8[]) c, help_nas('nasbench201/gold_6240', c) ORDER BY c;
 \set predictor nasbench201/gold_6240
 \set constraints {5,8,11,14}
 \set ECHO none
 \i demo/nas.sql
 \set ECHO all
--- an empty candidate set, or a constraint no candidate meets: no rows
-SELECT count(*) AS no_imagenet_candidates FROM help_nas('nasbench201/gold_6240', 100, 'imagenet');
-SELECT count(*) AS no_such_source FROM help_nas('nasbench201/gold_6240', 100, 'cifar100', 'nobody');
+-- a dataset or source without candidates is an error (it is no answer to
+-- a constraint); a constraint no candidate meets gives no row
+SELECT pg_temp.err($$SELECT * FROM help_nas('nasbench201/gold_6240', 100, 'imagenet')$$) AS no_imagenet_candidates;
+SELECT pg_temp.err($$SELECT * FROM help_nas('nasbench201/gold_6240', 100, 'cifar100', 'nobody')$$) AS no_such_source;
 SELECT count(*) AS below_every_candidate FROM help_nas('nasbench201/gold_6240', 0.5);
 SELECT count(*) AS infinite_constraint FROM help_nas('nasbench201/gold_6240', 'infinity');
 
@@ -208,7 +234,16 @@ SELECT pg_temp.err($$SELECT help_device_embedding('titanx_32', 'fbnet')$$) AS em
 SELECT pg_temp.err($$SELECT help_adapt_device('nasbench201/published', 'no_such_device', 'x')$$) AS adapt_unknown_device;
 SELECT pg_temp.err($$SELECT help_adapt_device('no_such_predictor', 'gold_6240', 'x')$$) AS adapt_no_predictor;
 SELECT pg_temp.err($$SELECT help_adapt_device('nasbench201/published', 'my_device', 'x', '{0,1,5}')$$) AS adapt_unmeasured_support;
-SELECT pg_temp.err($$SELECT help_adapt_device('nasbench201/published', 'gold_6240', 'nasbench201/gold_6240', '{1,2,3}')$$) AS adapt_name_taken;
+-- adapting again under the same name replaces the adapted predictor (the
+-- normal loop: measure more, adapt again), unless replace => false; a
+-- meta-trained predictor's name is never taken over
+SELECT pg_temp.err($$SELECT help_adapt_device('nasbench201/published', 'gold_6240', 'nasbench201/gold_6240', '{1,2,3}', replace => false)$$) AS adapt_name_taken;
+SELECT pg_temp.err($$SELECT help_adapt_device('nasbench201/published', 'gold_6240', 'nasbench201/published', '{1,2,3}')$$) AS adapt_over_meta_trained;
+SELECT stored_as, support_rows FROM help_adapt_device('nasbench201/published', 'gold_6240', 'nasbench201/again', '{1,2,3}');
+SELECT stored_as, support_rows FROM help_adapt_device('nasbench201/published', 'gold_6240', 'nasbench201/again', '{1,2,3,4}');
+SELECT count(*) AS one_row, min(jsonb_array_length(provenance -> 'support_arch_idx')) AS support_rows
+FROM help_predictors WHERE name = 'nasbench201/again';
+DELETE FROM help_predictors WHERE name = 'nasbench201/again';
 SELECT pg_temp.err($$SELECT help_adapt_device('nasbench201/published', 'gold_6240', 'x', '{1,2,3}', '{"stepz": 3}')$$) AS adapt_bad_option;
 SELECT pg_temp.err($$SELECT help_adapt_device('nasbench201/published', 'gold_6240', 'x', '{1}')$$) AS adapt_one_row;
 SELECT pg_temp.err($$SELECT help_adapt_device('nasbench201/published', 'gold_6240', NULL)$$) AS adapt_null_name;
@@ -216,11 +251,19 @@ SELECT pg_temp.err($$SELECT * FROM help_meta_train_space('nasbench201', 'x')$$) 
 SELECT pg_temp.err($$SELECT * FROM help_meta_train_space('darts', 'x')$$) AS meta_train_unknown_space;
 SELECT pg_temp.err($$SELECT * FROM help_score('no_such_predictor')$$) AS score_no_predictor;
 SELECT pg_temp.err($$SELECT * FROM help_score('nasbench201/published')$$) AS score_not_adapted;
+SELECT pg_temp.err($$SELECT * FROM help_score('nasbench201/gold_6240', '{7,3,999999,5}')$$) AS score_unknown_arch;
+SELECT pg_temp.err($$SELECT * FROM help_score('nasbench201/gold_6240', level => 1)$$) AS score_level_one;
+SELECT pg_temp.err($$SELECT * FROM help_score('nasbench201/gold_6240', level => 'NaN')$$) AS score_level_nan;
+SELECT pg_temp.err($$SELECT * FROM help_score('nasbench201/gold_6240', level => NULL)$$) AS score_level_null;
 SELECT pg_temp.err($$SELECT * FROM help_nas('no_such_predictor', 10)$$) AS nas_no_predictor;
 SELECT pg_temp.err($$SELECT * FROM help_nas('fbnet/published', 10)$$) AS nas_not_adapted;
 SELECT pg_temp.err($$SELECT * FROM help_nas('nasbench201/gold_6240', 'NaN')$$) AS nas_nan_constraint;
 SELECT pg_temp.err($$SELECT * FROM help_nas('nasbench201/gold_6240', NULL)$$) AS nas_null_constraint;
 SELECT pg_temp.err($$SELECT * FROM help_nas(NULL, 10)$$) AS nas_null_predictor;
+SELECT pg_temp.err($$SELECT * FROM help_nas('nasbench201/gold_6240', 10, confidence => 1)$$) AS nas_confidence_one;
+SELECT pg_temp.err($$SELECT * FROM help_nas('nasbench201/gold_6240', 10, confidence => -0.1)$$) AS nas_confidence_negative;
+SELECT pg_temp.err($$SELECT * FROM help_nas('nasbench201/gold_6240', 10, confidence => 'NaN')$$) AS nas_confidence_nan;
+SELECT pg_temp.err($$SELECT * FROM help_nas('nasbench201/gold_6240', 10, confidence => NULL)$$) AS nas_confidence_null;
 SELECT count(*) AS predictors FROM help_predictors;
 
 -- pg_dump keeps the rows: dumped (only the gold_6240 predictor is kept, to

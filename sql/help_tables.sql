@@ -47,7 +47,7 @@ CREATE TABLE help_measurements (
 	space      text NOT NULL,
 	arch_idx   int  NOT NULL,
 	latency_ms float8 NOT NULL
-	           CONSTRAINT help_measurements_latency_positive_finite CHECK (latency_ms > 0 AND latency_ms < 'infinity'),
+	           CONSTRAINT help_measurements_latency_in_range CHECK (latency_ms >= 1e-6 AND latency_ms <= 1e7),
 	PRIMARY KEY (device, space, arch_idx),
 	FOREIGN KEY (space, arch_idx) REFERENCES help_architectures
 );

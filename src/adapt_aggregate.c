@@ -141,10 +141,7 @@ help_adapt_transfn(PG_FUNCTION_ARGS)
 	if (help_check_encoding((HelpSpace) st->base->space, x, n, &err) != HELP_OK)
 		help_report(&err);
 	ms = PG_GETARG_FLOAT8(4);
-	if (!isfinite(ms) || ms <= 0.0)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_EXCEPTION),
-				 errmsg("latency must be a positive finite number of milliseconds, got %g", ms)));
+	help_check_latency(ms, "latency");
 	if (st->n == HELP_MAX_SUPPORT)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),

@@ -32,6 +32,20 @@ help_sqlstate(HelpStatus status)
 	}
 }
 
+/*
+ * Raise a DATA_EXCEPTION unless ms is a latency within HELP_MIN_LATENCY_MS
+ * and HELP_MAX_LATENCY_MS (NaN is not); what names it, e.g. "latency".
+ */
+void
+help_check_latency(double ms, const char *what)
+{
+	if (!(ms >= HELP_MIN_LATENCY_MS && ms <= HELP_MAX_LATENCY_MS))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("%s must be between %g and %g milliseconds, got %g",
+						what, HELP_MIN_LATENCY_MS, HELP_MAX_LATENCY_MS, ms)));
+}
+
 /* Raise a core error as an ERROR with its SQLSTATE. */
 void
 help_report(const HelpError *err)

@@ -248,11 +248,7 @@ help_meta_train_transfn(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("arch_idx must not be negative, got %d", arch_idx)));
 	ms = PG_GETARG_FLOAT8(4);
-	if (!isfinite(ms) || ms <= 0.0)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_EXCEPTION),
-				 errmsg("latency must be a positive finite number of milliseconds, got %g (arch_idx %d)",
-						ms, arch_idx)));
+	help_check_latency(ms, psprintf("latency of arch_idx %d", arch_idx));
 	x = help_float4_array(PG_GETARG_ARRAYTYPE_P(3), &n, "architecture encoding");
 	if (help_check_encoding((HelpSpace) st->opts.space, x, n, &err) != HELP_OK)
 		help_report(&err);

@@ -72,6 +72,15 @@ extern HelpStatus help_set_error(HelpError *err, HelpStatus status,
 #define HELP_HW_DIM 10
 
 /*
+ * A measured latency in ms is at least 1 ns and at most 10,000 s: anything
+ * outside is no measurement of a network, and an absurd one (1.7e308 ms)
+ * overflows the arithmetic that maps predictions back to milliseconds.
+ * The same bounds are help_measurements' CHECK (sql/help_tables.sql).
+ */
+#define HELP_MIN_LATENCY_MS 1e-6
+#define HELP_MAX_LATENCY_MS 1e7
+
+/*
  * Interrupts.  Every long loop of the core (adaptation per draw and per
  * inner step, prediction per chunk and per draw, the forward and backward
  * passes per layer, the GCN plan per layer) runs HELP_CHECK_INTERRUPTS(),

@@ -97,6 +97,9 @@ CREATE TABLE hd_bin (p help_predictor);
 \copy hd_bin FROM 'test/results/hd_short.bin' WITH (FORMAT binary)
 \set VERBOSITY terse
 SELECT count(*) AS accepted FROM hd_bin;
+-- ... and JSON values are counted before json-c builds its tree (about 75
+-- bytes a value): an OFA architecture of 10 million elements
+SELECT pg_temp.err($$SELECT help_encode('ofa', '{"ks":[' || repeat('3,', 10000000) || '3]}')$$) AS ofa_10m_elements;
 
 -- Defect 9: one text per architecture, and only encodings help_encode makes
 SELECT label, pg_temp.err(q) AS result FROM (VALUES

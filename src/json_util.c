@@ -269,9 +269,16 @@ help_json_numbers(json_object *arr, size_t n, float *f4, double *f8, const char 
 	{
 		double		d = help_json_number(json_object_array_get_idx(arr, i), what, i);
 
+		/*
+		 * A number is out of range for real only if it rounds to infinity:
+		 * from 2^128 - 2^103 up (the midpoint between FLT_MAX and 2^128).  The
+		 * text of FLT_MAX itself, "3.4028235e+38", lies above FLT_MAX as a
+		 * double and must read back, or a predictor holding it could not be
+		 * restored from its text form.
+		 */
 		if (f4)
 		{
-			if (fabs(d) > FLT_MAX)
+			if (fabs(d) >= (double) FLT_MAX + ldexp(1.0, 103))
 				ereport(ERROR,
 						(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 						 errmsg("element %zu of %s is out of range for real", i, what)));

@@ -1,13 +1,17 @@
 # PGXS build of the help extension.
 EXTENSION = help
-EXTVERSION = 0.1.0
+EXTVERSION = 0.2.0
 MODULE_big = help
 
 CORE_SRCS = $(sort $(wildcard src/core/*.c))
 PG_SRCS = $(sort $(wildcard src/*.c))
 OBJS = $(CORE_SRCS:.c=.o) $(PG_SRCS:.c=.o)
 
+# This version's install script is built from sql/help.sql and
+# sql/help_tables.sql; the install scripts of released versions and the
+# upgrade scripts from them are checked in as they shipped.
 DATA_built = sql/$(EXTENSION)--$(EXTVERSION).sql
+DATA = $(filter-out $(DATA_built),$(wildcard sql/$(EXTENSION)--*.sql))
 
 TESTS = $(sort $(wildcard test/sql/*.sql))
 REGRESS = $(patsubst test/sql/%.sql,%,$(TESTS))

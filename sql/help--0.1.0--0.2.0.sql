@@ -1,0 +1,541 @@
+-- help 0.1.0 -> 0.2.0 (ALTER EXTENSION help UPDATE)
+\echo Use "ALTER EXTENSION help UPDATE" to load this file. \quit
+
+-- Adaptation that transfers, intervals and probabilities, the choice of
+-- architectures to measure (issues 11 and 12), search_path pinned in every
+-- SQL and PL/pgSQL function and latencies bounded (issue 15).  Every
+-- definition below is as sql/help.sql and sql/help_tables.sql of 0.2.0
+-- give it: test/sql/upgrade.sql checks that an updated install's catalog
+-- equals a fresh one's.
+
+-- Aggregates that were parallel safe but not labelled so (ALTER AGGREGATE
+-- cannot change the label; the catalog is updated as CREATE AGGREGATE would
+-- have set it).
+UPDATE pg_catalog.pg_proc SET proparallel = 's'
+WHERE oid IN ('help_embed_device(int, float8)'::regprocedure,
+              'help_adapt(help_predictor, real[], real[], float8)'::regprocedure,
+              'help_adapt(help_predictor, real[], real[], float8, jsonb)'::regprocedure);
+
+-- Comments that changed
+
+COMMENT ON AGGREGATE help_adapt(help_predictor, real[], real[], float8) IS
+	'Adapt a meta-trained predictor to a device from its support measurements (method transfer, steps 2, mc_samples 10, seed 0)';
+
+COMMENT ON AGGREGATE help_adapt(help_predictor, real[], real[], float8, jsonb) IS
+	'Adapt a meta-trained predictor to a device; options {"method", "steps", "mc_samples", "seed", "latency_range"}';
+
+COMMENT ON FUNCTION help_predict_latency_stddev(help_predictor, real[]) IS
+	'Spread (sample standard deviation, ms) of HELP''s prediction across the modulator draws: not an error bar (see help_predict_interval)';
+
+-- Intervals and probabilities
+
+CREATE TYPE help_interval AS (latency_ms float8, lower_ms float8, upper_ms float8, stddev_ms float8);
+
+COMMENT ON TYPE help_interval IS
+	'A predicted latency (ms) with the bounds of its prediction interval (ms) and the spread of HELP''s modulator draws (stddev_ms, not an error bar)';
+
+CREATE FUNCTION help_predict_interval(predictor help_predictor, arch real[], level float8 DEFAULT 0.9) RETURNS help_interval
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION help_predict_interval(help_predictor, real[], float8) IS
+	'Predicted latency of an encoded architecture with its prediction interval at level (default 0.9: the measured latency lies inside for about 90% of architectures)';
+
+CREATE FUNCTION help_predict_interval(predictor help_predictor, arch text, level float8 DEFAULT 0.9) RETURNS help_interval
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION help_predict_interval(help_predictor, text, float8) IS
+	'Predicted latency of an architecture in native notation with its prediction interval at level (default 0.9)';
+
+CREATE FUNCTION help_predict_probability(predictor help_predictor, arch real[], max_latency_ms float8) RETURNS float8
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION help_predict_probability(help_predictor, real[], float8) IS
+	'Probability that an encoded architecture''s latency on the predictor''s device is at most max_latency_ms';
+
+CREATE FUNCTION help_predict_probability(predictor help_predictor, arch text, max_latency_ms float8) RETURNS float8
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION help_predict_probability(help_predictor, text, float8) IS
+	'Probability that an architecture''s latency (native notation) on the predictor''s device is at most max_latency_ms';
+
+CREATE FUNCTION help_predict_batch_interval(predictor help_predictor, arch real[], level float8 DEFAULT 0.9) RETURNS help_interval
+	AS 'MODULE_PATHNAME' LANGUAGE C WINDOW IMMUTABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION help_predict_batch_interval(help_predictor, real[], float8) IS
+	'Window function: help_predict_interval of every row of the partition, scored in batches';
+
+CREATE FUNCTION help_predict_batch_interval(predictor help_predictor, arch text, level float8 DEFAULT 0.9) RETURNS help_interval
+	AS 'MODULE_PATHNAME' LANGUAGE C WINDOW IMMUTABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION help_predict_batch_interval(help_predictor, text, float8) IS
+	'Window function: help_predict_interval of architectures in native notation, scored in batches';
+
+CREATE FUNCTION help_predict_batch_probability(predictor help_predictor, arch real[], max_latency_ms float8) RETURNS float8
+	AS 'MODULE_PATHNAME' LANGUAGE C WINDOW IMMUTABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION help_predict_batch_probability(help_predictor, real[], float8) IS
+	'Window function: help_predict_probability of every row of the partition, scored in batches';
+
+CREATE FUNCTION help_predict_batch_probability(predictor help_predictor, arch text, max_latency_ms float8) RETURNS float8
+	AS 'MODULE_PATHNAME' LANGUAGE C WINDOW IMMUTABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION help_predict_batch_probability(help_predictor, text, float8) IS
+	'Window function: help_predict_probability of architectures in native notation, scored in batches';
+
+-- Which architectures to measure
+
+CREATE FUNCTION help_suggest_transfn(internal, help_predictor, int, real[], boolean, int) RETURNS internal
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION help_suggest_finalfn(internal) RETURNS int[]
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE help_suggest(predictor help_predictor, arch_idx int, arch real[], measured boolean, n int) (
+	SFUNC = help_suggest_transfn,
+	STYPE = internal,
+	FINALFUNC = help_suggest_finalfn,
+	PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE help_suggest(help_predictor, int, real[], boolean, int) IS
+	'The arch_idx of the n not-yet-measured architectures to measure next on the device of an adapted predictor (NULL: default prior), in the order chosen';
+
+-- Workflow functions: search_path pinned, parallel labels; help_device_embedding
+-- is now help_embed_device(device, space), the old name a wrapper
+
+-- A stored predictor by name (42704 when there is none).
+CREATE OR REPLACE FUNCTION help_stored_predictor(name text) RETURNS help_predictors
+LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, @extschema@, pg_temp AS $$
+DECLARE
+	r help_predictors;
+BEGIN
+	SELECT * INTO r FROM help_predictors p WHERE p.name = help_stored_predictor.name;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'help: no stored predictor named "%"', name
+			USING ERRCODE = 'undefined_object',
+			      HINT = 'See SELECT name, space, device FROM help_predictors; data/load.sql imports the published checkpoints.';
+	END IF;
+	RETURN r;
+END $$;
+
+COMMENT ON FUNCTION help_stored_predictor(text) IS
+	'The help_predictors row of that name; error 42704 when there is none';
+
+-- A stored predictor that is adapted to a device (55000 when it is not).
+CREATE OR REPLACE FUNCTION help_stored_adapted_predictor(name text) RETURNS help_predictors
+LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, @extschema@, pg_temp AS $$
+DECLARE
+	r help_predictors := help_stored_predictor(name);
+BEGIN
+	IF r.device IS NULL THEN
+		RAISE EXCEPTION 'help: predictor "%" is not adapted to a device', name
+			USING ERRCODE = 'object_not_in_prerequisite_state',
+			      HINT = 'Adapt it first: SELECT * FROM help_adapt_device(predictor, device, new_name);';
+	END IF;
+	RETURN r;
+END $$;
+
+COMMENT ON FUNCTION help_stored_adapted_predictor(text) IS
+	'The help_predictors row of that name, which must be adapted to a device (42704 unknown, 55000 not adapted)';
+
+-- Hardware embedding of a stored device from its reference measurements:
+-- help_embed_device of the numbers, looked up by device and space.
+CREATE FUNCTION help_embed_device(device text, space text) RETURNS real[]
+LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, @extschema@, pg_temp AS $$
+DECLARE
+	missing int[];
+	result real[];
+BEGIN
+	IF space NOT IN ('nasbench201', 'fbnet', 'ofa') THEN
+		RAISE EXCEPTION 'help: unknown search space "%"', space
+			USING ERRCODE = 'invalid_parameter_value', HINT = 'Spaces: nasbench201, fbnet, ofa.';
+	END IF;
+	IF NOT EXISTS (SELECT 1 FROM help_devices d WHERE d.device = help_embed_device.device) THEN
+		RAISE EXCEPTION 'help: unknown device "%"', device
+			USING ERRCODE = 'undefined_object',
+			      HINT = 'Load its measurements first (data/load_device.sql), or INSERT INTO help_devices.';
+	END IF;
+	IF NOT EXISTS (SELECT 1 FROM help_reference_archs r WHERE r.space = help_embed_device.space) THEN
+		RAISE EXCEPTION 'help: no reference architectures stored for space %', space
+			USING ERRCODE = 'object_not_in_prerequisite_state', HINT = 'Load the space with data/load.sql.';
+	END IF;
+	SELECT array_agg(r.position ORDER BY r.position) INTO missing
+	FROM help_reference_archs r
+	WHERE r.space = help_embed_device.space
+	  AND NOT EXISTS (SELECT 1 FROM help_measurements m
+	                  WHERE m.device = help_embed_device.device AND m.space = r.space AND m.arch_idx = r.arch_idx);
+	IF missing IS NOT NULL THEN
+		RAISE EXCEPTION 'help: device "%" lacks measurements of % of the 10 % reference architectures', device, cardinality(missing), space
+			USING ERRCODE = 'object_not_in_prerequisite_state',
+			      DETAIL = format('Missing reference positions: %s.', array_to_string(missing, ', ')),
+			      HINT = format('Measure them: SELECT position, arch_idx, arch FROM help_reference_archs JOIN help_architectures USING (space, arch_idx) WHERE space = %L;', space);
+	END IF;
+	SELECT help_embed_device(r.position, m.latency_ms) INTO result
+	FROM help_reference_archs r
+	JOIN help_measurements m ON m.space = r.space AND m.arch_idx = r.arch_idx
+	WHERE r.space = help_embed_device.space AND m.device = help_embed_device.device;
+	RETURN result;
+END $$;
+
+COMMENT ON FUNCTION help_embed_device(text, text) IS
+	'Hardware embedding of a stored device from its stored measurements of the space''s 10 reference architectures';
+
+-- The name help_embed_device(text, text) had before 0.2.0, kept so that
+-- scripts written for 0.1.0 still run.
+CREATE OR REPLACE FUNCTION help_device_embedding(device text, space text) RETURNS real[]
+LANGUAGE sql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, @extschema@, pg_temp
+AS $$ SELECT help_embed_device(device, space) $$;
+
+COMMENT ON FUNCTION help_device_embedding(text, text) IS
+	'Deprecated name of help_embed_device(device, space)';
+
+-- help_adapt_device, help_score and help_nas have new parameters: replaced.
+DROP FUNCTION help_adapt_device(text, text, text, int[], jsonb);
+DROP FUNCTION help_score(text, int[]);
+DROP FUNCTION help_nas(text, float8, text, text);
+
+-- Adapt a stored predictor to a stored device and store the result under
+-- name, replacing an adapted predictor stored there before (the normal loop:
+-- measure more, adapt again).
+CREATE FUNCTION help_adapt_device(base text, device text, name text, support int[] DEFAULT NULL, options jsonb DEFAULT NULL,
+                                  replace boolean DEFAULT true,
+                                  OUT stored_as text, OUT space text, OUT support_rows int)
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, @extschema@, pg_temp AS $$
+#variable_conflict use_variable
+DECLARE
+	b help_predictors;
+	old help_predictors;
+	hw real[];
+	measured int;
+	missing int[];
+	chosen int[];
+	default_cap constant int := 100;
+BEGIN
+	IF base IS NULL OR device IS NULL OR name IS NULL OR replace IS NULL THEN
+		RAISE EXCEPTION 'help: base predictor, device, name and replace must not be NULL'
+			USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	b := help_stored_predictor(base);
+	space := b.space;
+	hw := help_embed_device(device, space);
+
+	-- an existing name: an adapted predictor is replaced (unless replace is
+	-- false); a meta-trained one never is, since it cannot be recomputed
+	SELECT * INTO old FROM help_predictors p WHERE p.name = help_adapt_device.name FOR UPDATE;
+	IF FOUND THEN
+		IF old.device IS NULL THEN
+			RAISE EXCEPTION 'help: "%" is the name of a meta-trained predictor; it is not replaced by an adapted one', name
+				USING ERRCODE = 'duplicate_object',
+				      HINT = 'Store the adapted predictor under another name, e.g. ' || quote_literal(space || '/' || device) || '.';
+		ELSIF NOT replace THEN
+			RAISE EXCEPTION 'help: a predictor named "%" is already stored (adapted to %)', name, old.device
+				USING ERRCODE = 'duplicate_object',
+				      HINT = 'Pass replace => true to replace it, or choose another name.';
+		END IF;
+	END IF;
+
+	IF support IS NOT NULL THEN
+		SELECT array_agg(s.i ORDER BY s.i) INTO missing
+		FROM unnest(support) s(i)
+		WHERE NOT EXISTS (SELECT 1 FROM help_measurements m
+		                  WHERE m.device = help_adapt_device.device AND m.space = b.space AND m.arch_idx = s.i);
+		IF missing IS NOT NULL THEN
+			RAISE EXCEPTION 'help: device "%" has no % measurement of % of the requested support architectures', device, space, cardinality(missing)
+				USING ERRCODE = 'object_not_in_prerequisite_state',
+				      DETAIL = format('Unmeasured arch_idx: %s.', array_to_string(missing[1:20], ', '));
+		END IF;
+		chosen := support;
+	ELSE
+		-- the default support: every stored measurement of the device in the
+		-- space (the reference ones too: they span the device's range), or,
+		-- for a device measured on more than default_cap architectures (a
+		-- dataset device), its reference measurements and others in md5
+		-- order up to default_cap: adapting on thousands adds little and
+		-- makes the stored predictor megabytes long
+		SELECT count(*) INTO measured FROM help_measurements m
+		WHERE m.device = help_adapt_device.device AND m.space = b.space;
+		IF measured > default_cap THEN
+			SELECT array_agg(arch_idx) INTO chosen FROM (
+				SELECT m.arch_idx FROM help_measurements m
+				LEFT JOIN help_reference_archs r ON r.space = m.space AND r.arch_idx = m.arch_idx
+				WHERE m.device = help_adapt_device.device AND m.space = b.space
+				ORDER BY r.position IS NULL, md5(m.arch_idx::text), m.arch_idx
+				LIMIT default_cap) c;
+			RAISE NOTICE 'help: device "%" has % % measurements; adapting on % of them (its reference architectures, then others in md5 order of arch_idx)', device, measured, space, default_cap
+				USING HINT = 'Pass support => ARRAY[...] to choose them.';
+		END IF;
+	END IF;
+
+	IF old.name IS NOT NULL THEN
+		DELETE FROM help_predictors p WHERE p.name = help_adapt_device.name;
+		RAISE NOTICE 'help: replacing the stored predictor "%" (adapted to %, created %)', name, old.device, old.created_at;
+	END IF;
+	INSERT INTO help_predictors (name, space, device, predictor, provenance)
+	SELECT name, b.space, device,
+	       help_adapt(b.predictor, hw, a.encoding, m.latency_ms, options),
+	       jsonb_build_object('base', base, 'device', device, 'support_arch_idx', array_agg(m.arch_idx ORDER BY m.arch_idx),
+	                          'options', options, 'embedding', 'reference measurements', 'function', 'help_adapt_device')
+	FROM help_measurements m
+	JOIN help_architectures a ON a.space = m.space AND a.arch_idx = m.arch_idx
+	WHERE m.device = help_adapt_device.device AND m.space = b.space
+	  AND (chosen IS NULL OR m.arch_idx = ANY (chosen))
+	HAVING count(*) >= 2
+	RETURNING help_predictors.name, jsonb_array_length(provenance -> 'support_arch_idx') INTO stored_as, support_rows;
+	IF support_rows IS NULL THEN
+		RAISE EXCEPTION 'help: device "%" has fewer than 2 % measurements to adapt from', device, space
+			USING ERRCODE = 'object_not_in_prerequisite_state',
+			      HINT = 'The 10 reference measurements and about 10 further ones are enough.';
+	END IF;
+END $$;
+
+COMMENT ON FUNCTION help_adapt_device(text, text, text, int[], jsonb, boolean) IS
+	'Adapt stored predictor base to a stored device (embedding from its reference measurements; support: the listed arch_idx, default its measurements in the space, at most 100) and store it as name, replacing an adapted predictor of that name unless replace is false; options go to help_adapt';
+
+-- Meta-train a predictor on the stored measurements of a space's meta_train
+-- devices, selecting on its meta_valid devices, and store it.
+CREATE OR REPLACE FUNCTION help_meta_train_space(space text, name text, options jsonb DEFAULT '{}',
+                                      OUT stored_as text, OUT train_devices int, OUT valid_devices int,
+                                      OUT best_episode int, OUT valid_spearman float8)
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, @extschema@, pg_temp AS $$
+#variable_conflict use_variable
+DECLARE
+	opts jsonb;
+	p help_predictor;
+	info jsonb;
+BEGIN
+	IF space IS NULL OR name IS NULL THEN
+		RAISE EXCEPTION 'help: space and name must not be NULL'
+			USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF space NOT IN ('nasbench201', 'fbnet', 'ofa') THEN
+		RAISE EXCEPTION 'help: unknown search space "%"', space
+			USING ERRCODE = 'invalid_parameter_value',
+			      HINT = 'Search spaces are nasbench201, fbnet and ofa.';
+	END IF;
+	IF NOT EXISTS (SELECT 1 FROM help_device_splits s JOIN help_measurements m USING (space, device)
+	               WHERE s.space = help_meta_train_space.space AND s.split = 'meta_train') THEN
+		RAISE EXCEPTION 'help: no measurements of meta_train devices stored for space %', space
+			USING ERRCODE = 'object_not_in_prerequisite_state',
+			      HINT = 'help_device_splits names the meta_train devices; data/load.sql loads them with their measurements.';
+	END IF;
+	IF (SELECT count(*) FROM help_reference_archs r WHERE r.space = help_meta_train_space.space) <> 10 THEN
+		RAISE EXCEPTION 'help: the 10 reference architectures of space % are not stored', space
+			USING ERRCODE = 'object_not_in_prerequisite_state',
+			      HINT = 'Load the space first: psql -v data=... -f data/load.sql';
+	END IF;
+	-- defaults from the tables; the caller's options win
+	opts := jsonb_build_object(
+	            'space', space,
+	            'reference_archs', (SELECT jsonb_agg(r.arch_idx ORDER BY r.position)
+	                                FROM help_reference_archs r WHERE r.space = help_meta_train_space.space),
+	            'valid_devices', (SELECT coalesce(jsonb_agg(s.device ORDER BY s.device), '[]')
+	                              FROM help_device_splits s
+	                              WHERE s.space = help_meta_train_space.space AND s.split = 'meta_valid'
+	                                AND EXISTS (SELECT 1 FROM help_measurements m
+	                                            WHERE m.device = s.device AND m.space = s.space)))
+	        || coalesce(options, '{}');
+	SELECT help_meta_train(m.device, m.arch_idx, a.encoding, m.latency_ms, opts) INTO p
+	FROM help_measurements m
+	JOIN help_architectures a ON a.space = m.space AND a.arch_idx = m.arch_idx
+	JOIN help_device_splits s ON s.space = m.space AND s.device = m.device
+	WHERE m.space = help_meta_train_space.space
+	  AND (s.split = 'meta_train' OR m.device IN (SELECT jsonb_array_elements_text(opts -> 'valid_devices')));
+	info := help_predictor_info(p) -> 'provenance';
+	INSERT INTO help_predictors (name, space, predictor, provenance)
+	VALUES (name, space, p, jsonb_build_object('function', 'help_meta_train_space') || info);
+	stored_as := name;
+	train_devices := jsonb_array_length(info -> 'train_devices');
+	valid_devices := jsonb_array_length(opts -> 'valid_devices');
+	best_episode := (info ->> 'best_episode')::int;
+	valid_spearman := (info ->> 'valid_spearman_mean')::float8;
+END $$;
+
+COMMENT ON FUNCTION help_meta_train_space(text, text, jsonb) IS
+	'Meta-train a predictor with help_meta_train on the stored measurements of the space''s meta_train devices (model selection on its meta_valid devices), store it as name; options go to help_meta_train';
+
+-- Predicted latency of every architecture of the predictor's space (or of
+-- the listed ones) on the predictor's device, with its prediction interval.
+-- The one place where scoring of stored predictors happens: the demo query
+-- goes through it.
+CREATE FUNCTION help_score(predictor text, subset int[] DEFAULT NULL, level float8 DEFAULT 0.9)
+RETURNS TABLE (arch_idx int, arch text, latency_ms float8, stddev_ms float8, lower_ms float8, upper_ms float8)
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, @extschema@, pg_temp AS $$
+#variable_conflict use_column
+DECLARE
+	p help_predictors;
+	unknown int[];
+BEGIN
+	IF predictor IS NULL THEN
+		RAISE EXCEPTION 'help: the predictor name must not be NULL'
+			USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF level IS NULL OR level = 'NaN' OR level <= 0 OR level >= 1 THEN
+		RAISE EXCEPTION 'help: the interval''s level must be between 0 and 1 (exclusive), not %', coalesce(level::text, 'NULL')
+			USING ERRCODE = CASE WHEN level IS NULL THEN 'null_value_not_allowed' ELSE 'invalid_parameter_value' END;
+	END IF;
+	p := help_stored_adapted_predictor(predictor);
+	IF subset IS NOT NULL THEN
+		SELECT array_agg(DISTINCT s.i ORDER BY s.i) INTO unknown
+		FROM unnest(subset) s(i)
+		WHERE s.i IS NULL OR NOT EXISTS (SELECT 1 FROM help_architectures a WHERE a.space = p.space AND a.arch_idx = s.i);
+		IF unknown IS NOT NULL THEN
+			RAISE EXCEPTION 'help: % of the requested arch_idx are not architectures of space %', cardinality(unknown), p.space
+				USING ERRCODE = 'invalid_parameter_value',
+				      DETAIL = format('Unknown arch_idx: %s.', array_to_string(unknown[1:20], ', ', 'NULL'));
+		END IF;
+	END IF;
+	-- The predictor enters as a parameter, not as a column: a window
+	-- function's input rows are stored, and a 1 MB predictor in each of them
+	-- would be copied once per architecture.
+	RETURN QUERY
+	SELECT s.arch_idx, s.arch, (s.i).latency_ms, (s.i).stddev_ms, (s.i).lower_ms, (s.i).upper_ms
+	FROM (SELECT a.arch_idx, a.arch,
+	             help_predict_batch_interval(p.predictor, a.encoding, level) OVER () AS i
+	      FROM help_architectures a
+	      WHERE a.space = p.space AND (subset IS NULL OR a.arch_idx = ANY (subset))) s;
+END $$;
+
+COMMENT ON FUNCTION help_score(text, int[], float8) IS
+	'Predicted latency (ms) of every architecture of the stored predictor''s space (or of arch_idx in subset) on its device, with the prediction interval at level (default 0.9) and the spread of HELP''s draws (stddev_ms)';
+
+-- Latency-constrained NAS: the most accurate candidate whose probability of
+-- meeting the budget is at least confidence (confidence 0: whose predicted
+-- latency meets it); no row when none does.
+CREATE FUNCTION help_nas(predictor text, max_latency_ms float8, dataset text DEFAULT 'cifar100', source text DEFAULT NULL,
+                         confidence float8 DEFAULT 0.9)
+RETURNS TABLE (arch_idx int, arch text, accuracy float8, latency_ms float8, stddev_ms float8, measured_ms float8,
+               lower_ms float8, upper_ms float8, p_meet float8)
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, @extschema@, pg_temp AS $$
+#variable_conflict use_column
+DECLARE
+	p help_predictors;
+	available text;
+BEGIN
+	IF predictor IS NULL THEN
+		RAISE EXCEPTION 'help: the predictor name must not be NULL'
+			USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF max_latency_ms IS NULL OR max_latency_ms = 'NaN' THEN
+		RAISE EXCEPTION 'help: the latency constraint must be a number of milliseconds, not %', coalesce(max_latency_ms::text, 'NULL')
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	IF confidence IS NULL OR confidence = 'NaN' OR confidence < 0 OR confidence >= 1 THEN
+		RAISE EXCEPTION 'help: confidence must be at least 0 and below 1, not %', coalesce(confidence::text, 'NULL')
+			USING ERRCODE = CASE WHEN confidence IS NULL THEN 'null_value_not_allowed' ELSE 'invalid_parameter_value' END,
+			      HINT = '0.9 picks among the candidates that meet the budget with probability 0.9 or more; 0 compares the predicted latency with the budget.';
+	END IF;
+	p := help_stored_adapted_predictor(predictor);
+	IF NOT EXISTS (SELECT 1 FROM help_accuracy c
+	               WHERE c.space = p.space AND c.dataset = help_nas.dataset
+	                 AND (help_nas.source IS NULL OR c.source = help_nas.source)) THEN
+		SELECT string_agg(DISTINCT format('%s/%s', c.dataset, c.source), ', ') INTO available
+		FROM help_accuracy c WHERE c.space = p.space;
+		RAISE EXCEPTION 'help: no candidates in help_accuracy for space %, dataset "%"%', p.space, dataset,
+		                CASE WHEN source IS NULL THEN '' ELSE format(', source "%s"', source) END
+			USING ERRCODE = 'invalid_parameter_value',
+			      HINT = coalesce('Stored dataset/source pairs of this space: ' || available || '.',
+			                      'help_accuracy holds no candidates of this space; data/load.sql loads the MetaD2A ones.');
+	END IF;
+	RETURN QUERY
+	WITH candidates AS (
+		SELECT c.arch_idx, max(c.accuracy) AS accuracy
+		FROM help_accuracy c
+		WHERE c.space = p.space AND c.dataset = help_nas.dataset
+		  AND (help_nas.source IS NULL OR c.source = help_nas.source)
+		GROUP BY c.arch_idx
+	), scored AS MATERIALIZED (
+		SELECT a.arch_idx, a.arch, c.accuracy,
+		       help_predict_batch_interval(p.predictor, a.encoding, 0.9) OVER () AS i,
+		       help_predict_batch_probability(p.predictor, a.encoding, max_latency_ms) OVER () AS p_meet
+		FROM candidates c JOIN help_architectures a ON a.space = p.space AND a.arch_idx = c.arch_idx
+	)
+	SELECT s.arch_idx, s.arch, s.accuracy, (s.i).latency_ms, (s.i).stddev_ms, m.latency_ms,
+	       (s.i).lower_ms, (s.i).upper_ms, s.p_meet
+	FROM scored s
+	LEFT JOIN help_measurements m ON m.device = p.device AND m.space = p.space AND m.arch_idx = s.arch_idx
+	WHERE CASE WHEN confidence = 0 THEN (s.i).latency_ms <= max_latency_ms ELSE s.p_meet >= confidence END
+	ORDER BY s.accuracy DESC, (s.i).latency_ms, s.arch_idx
+	LIMIT 1;
+END $$;
+
+COMMENT ON FUNCTION help_nas(text, float8, text, text, float8) IS
+	'Latency-constrained NAS: the most accurate candidate (help_accuracy rows of the dataset, optionally of one source) whose probability of a latency at most max_latency_ms on the stored predictor''s device is at least confidence (default 0.9; 0: whose predicted latency meets it), with its 90% interval and measured latency when stored; no row when none qualifies';
+
+-- Which architectures to measure next on a device, beyond the reference
+-- ones: help_suggest over the space's architectures, those the device has
+-- already measured marked so.
+CREATE FUNCTION help_suggest_measurements(space text, n int, predictor text DEFAULT NULL)
+RETURNS TABLE (arch_idx int, arch text)
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, @extschema@, pg_temp AS $$
+#variable_conflict use_column
+DECLARE
+	p help_predictors;
+	picks int[];
+BEGIN
+	IF space IS NULL OR n IS NULL THEN
+		RAISE EXCEPTION 'help: space and n must not be NULL'
+			USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF space NOT IN ('nasbench201', 'fbnet', 'ofa') THEN
+		RAISE EXCEPTION 'help: unknown search space "%"', space
+			USING ERRCODE = 'invalid_parameter_value', HINT = 'Spaces: nasbench201, fbnet, ofa.';
+	END IF;
+	IF n < 1 OR n > 10000 THEN
+		RAISE EXCEPTION 'help: n must be between 1 and 10000, not %', n
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	IF predictor IS NOT NULL THEN
+		p := help_stored_adapted_predictor(predictor);
+		IF p.space <> space THEN
+			RAISE EXCEPTION 'help: predictor "%" is a % predictor, not %', predictor, p.space, space
+				USING ERRCODE = 'invalid_parameter_value';
+		END IF;
+	END IF;
+	IF NOT EXISTS (SELECT 1 FROM help_architectures a WHERE a.space = help_suggest_measurements.space) THEN
+		RAISE EXCEPTION 'help: no architectures stored for space %', space
+			USING ERRCODE = 'object_not_in_prerequisite_state', HINT = 'Load the space with data/load.sql.';
+	END IF;
+	-- measured: the reference architectures (a device's first 10
+	-- measurements) and everything the predictor's device has measured
+	SELECT help_suggest(p.predictor, a.arch_idx, a.encoding,
+	                    EXISTS (SELECT 1 FROM help_reference_archs r
+	                            WHERE r.space = a.space AND r.arch_idx = a.arch_idx)
+	                    OR EXISTS (SELECT 1 FROM help_measurements m
+	                               WHERE m.device = p.device AND m.space = a.space AND m.arch_idx = a.arch_idx),
+	                    n)
+	INTO picks
+	FROM help_architectures a WHERE a.space = help_suggest_measurements.space;
+	RETURN QUERY
+	SELECT a.arch_idx, a.arch
+	FROM unnest(picks) WITH ORDINALITY s(arch_idx, k)
+	JOIN help_architectures a ON a.space = help_suggest_measurements.space AND a.arch_idx = s.arch_idx
+	ORDER BY s.k;
+END $$;
+
+COMMENT ON FUNCTION help_suggest_measurements(text, int, text) IS
+	'The n architectures of a space to measure next on a device, beyond the reference ones and what the device has measured; predictor: a stored predictor adapted to the device (best after adapting on the reference measurements), NULL for the default prior';
+
+-- Measured latencies lie between 1e-6 and 1e7 ms.  Stored rows outside
+-- that range stop the update with their count, so that nothing is changed
+-- until they are corrected.
+ALTER TABLE help_measurements DROP CONSTRAINT help_measurements_latency_positive_finite;
+ALTER TABLE help_measurements ADD CONSTRAINT help_measurements_latency_in_range
+	CHECK (latency_ms >= 1e-6 AND latency_ms <= 1e7) NOT VALID;
+DO $$
+BEGIN
+	ALTER TABLE @extschema@.help_measurements VALIDATE CONSTRAINT help_measurements_latency_in_range;
+EXCEPTION WHEN check_violation THEN
+	RAISE EXCEPTION 'help: % stored measurements lie outside 1e-6 .. 1e7 ms',
+		(SELECT count(*) FROM @extschema@.help_measurements WHERE NOT (latency_ms >= 1e-6 AND latency_ms <= 1e7))
+		USING ERRCODE = 'check_violation',
+		      HINT = 'Correct or delete them (SELECT * FROM help_measurements WHERE NOT (latency_ms >= 1e-6 AND latency_ms <= 1e7)), then run ALTER EXTENSION help UPDATE again.';
+END $$;

@@ -117,7 +117,7 @@ test/fuzz/obj/core_%.o: src/core/%.c src/core/*.h
 test/fuzz/obj/pg_%.o: src/%.c src/*.h src/core/*.h
 	@mkdir -p test/fuzz/obj
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link $(FUZZ_PG_CPPFLAGS) -c $< -o $@
-test/fuzz/obj/pg_shim.o: test/fuzz/pg_shim.c test/fuzz/pg_shim.h
+test/fuzz/obj/pg_shim.o: test/fuzz/pg_shim.c test/fuzz/pg_shim.h test/fuzz/fuzz_require.h
 	@mkdir -p test/fuzz/obj
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link $(FUZZ_PG_CPPFLAGS) -c $< -o $@
 
@@ -147,3 +147,17 @@ fuzz fuzz-smoke: fuzz-build
 			test/fuzz/work/$$t test/fuzz/corpus/$$t 2>&1 | grep -E "^(INFO: seed corpus|#[0-9]+[[:space:]]+DONE|stat::number_of_executed_units|stat::peak_rss_mb|==[0-9]+==ERROR|SUMMARY|property failed)" || true; \
 		test -z "$$(ls test/fuzz/work/crash-* test/fuzz/work/leak-* test/fuzz/work/oom-* test/fuzz/work/timeout-* 2>/dev/null)" || { echo "fuzz_$$t found a failure: test/fuzz/work/"; exit 1; }; \
 	done
+
+# Load and memory against a running server (PGHOST etc.): 8 clients for 60 s
+# mixing scoring, prediction and adaptation, then every stored predictor
+# checked, then backend memory over 1,000 adapt-and-score calls.  Outside
+# make test (about 3 minutes).
+.PHONY: load
+load:
+	test/load/run.sh
+
+# The regression tests against a scratch server under valgrind's memcheck,
+# counting the errors in the extension's code.  Slow; not in CI.
+.PHONY: valgrind
+valgrind:
+	PG_CONFIG=$(PG_CONFIG) test/valgrind/run.sh

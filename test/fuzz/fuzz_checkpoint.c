@@ -40,12 +40,3 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	help_shim_reset();
 	return 0;
 }
-
-int			LLVMFuzzerInitialize(int *argc, char ***argv);
-
-int
-LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	help_install_allocator();
-	return 0;
-}

@@ -12,15 +12,8 @@
 #include <string.h>
 
 #include "encode.h"
+#include "fuzz_require.h"
 
-#define FUZZ_REQUIRE(cond) \
-	do { \
-		if (!(cond)) \
-		{ \
-			fprintf(stderr, "property failed: %s (%s:%d)\n", #cond, __FILE__, __LINE__); \
-			abort(); \
-		} \
-	} while (0)
 
 int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

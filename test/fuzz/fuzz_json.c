@@ -15,16 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_require.h"
 #include "json_check.h"
 
-#define FUZZ_REQUIRE(cond) \
-	do { \
-		if (!(cond)) \
-		{ \
-			fprintf(stderr, "property failed: %s (%s:%d)\n", #cond, __FILE__, __LINE__); \
-			abort(); \
-		} \
-	} while (0)
 
 /* Values and nulls of a json-c tree (a JSON null is NULL there). */
 static void

@@ -56,6 +56,16 @@ pg_fprintf(FILE *stream, const char *fmt,...)
 	return n;
 }
 
+/* Every fuzz target of the layer: the core allocates through palloc, as in a backend. */
+int			LLVMFuzzerInitialize(int *argc, char ***argv);
+
+int
+LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	help_install_allocator();
+	return 0;
+}
+
 /* The server's globals that the layer's code and macros refer to. */
 sigjmp_buf *PG_exception_stack = NULL;
 ErrorContextCallback *error_context_stack = NULL;
@@ -317,38 +327,22 @@ errcode(int sqlerrcode)
 	return 0;
 }
 
-int
-errmsg(const char *fmt,...)
-{
-	va_list		ap;
-
-	va_start(ap, fmt);
-	ErrorText(fmt, ap);
-	va_end(ap);
-	return 0;
+/* errmsg, errmsg_internal and errdetail: their text goes to error_text. */
+#define ERROR_TEXT_FUNCTION(name) \
+int \
+name(const char *fmt,...) \
+{ \
+	va_list		ap; \
+\
+	va_start(ap, fmt); \
+	ErrorText(fmt, ap); \
+	va_end(ap); \
+	return 0; \
 }
 
-int
-errmsg_internal(const char *fmt,...)
-{
-	va_list		ap;
-
-	va_start(ap, fmt);
-	ErrorText(fmt, ap);
-	va_end(ap);
-	return 0;
-}
-
-int
-errdetail(const char *fmt,...)
-{
-	va_list		ap;
-
-	va_start(ap, fmt);
-	ErrorText(fmt, ap);
-	va_end(ap);
-	return 0;
-}
+ERROR_TEXT_FUNCTION(errmsg)
+ERROR_TEXT_FUNCTION(errmsg_internal)
+ERROR_TEXT_FUNCTION(errdetail)
 
 int
 errhint(const char *fmt,...)

@@ -17,14 +17,6 @@ extern void help_shim_reset(void);
  */
 extern int	help_shim_guarded(void (*fn) (void *), void *arg);
 
-/* Crash (for the fuzzer to report) when a property does not hold. */
-#define FUZZ_REQUIRE(cond) \
-	do { \
-		if (!(cond)) \
-		{ \
-			fprintf(stderr, "property failed: %s (%s:%d)\n", #cond, __FILE__, __LINE__); \
-			abort(); \
-		} \
-	} while (0)
+#include "fuzz_require.h"
 
 #endif							/* HELP_PG_SHIM_H */

@@ -93,45 +93,37 @@ predict="SELECT count(x) FROM (SELECT help_predict_batch(a.p, c.enc) OVER () AS 
 run_session 64 "$predict" "$predict"
 echo "a fresh session 64 MB from its address-space limit scores 400 cells: $(outcome "$out/$session.log" 1)"
 
+# Run query in sessions limited to $2, $2 + $3, ... $4 MB, and again without
+# a limit after each; counts the sessions whose limited run failed with 53200
+# (oom), those of them that failed while caching the adapted state
+# (in_cache), and lists everything else that went wrong (bad).
+sweep() {
+	local query=$1 first second
+	oom=0 in_cache=0 bad=""
+	for mb in $(seq "$2" "$3" "$4"); do
+		run_session "$mb" "$query" "$query"
+		first=$(outcome "$out/$session.log" 1)
+		second=$(outcome "$out/$session.log" 2)
+		case "$first" in
+			oom:*) oom=$((oom + 1)) ;;
+			ok) ;;
+			*) bad="$bad $mb MB: $first;" ;;
+		esac
+		[ "$first" = "oom:help adapted cache entry" ] && in_cache=$((in_cache + 1))
+		[ "$second" = ok ] || bad="$bad $mb MB then: $second;"
+	done
+}
+
 # 2. Adapting with 128 draws under limits from 8 to 200 MB: wherever the
 # memory runs out (adaptation, or copying the state into the backend's
 # cache), the same adaptation must then succeed without the limit (a
 # half-built cache entry made the next lookup crash).
-adapt="SELECT help_adapt(b.p, h.hw, s.enc, s.ms, '{\"mc_samples\": 128}') IS NOT NULL AS adapted FROM mp_base b, mp_hw h, mp_support s;"
-in_cache=0
-oom=0
-after_ok=0
-other=""
-for mb in $(seq 8 8 200); do
-	run_session "$mb" "$adapt" "$adapt"
-	first=$(outcome "$out/$session.log" 1)
-	second=$(outcome "$out/$session.log" 2)
-	case "$first" in
-		oom:*) oom=$((oom + 1)) ;;
-		ok) ;;
-		*) other="$other $mb MB: $first;" ;;
-	esac
-	[ "$first" = "oom:help adapted cache entry" ] && in_cache=$((in_cache + 1))
-	[ "$second" = ok ] && after_ok=$((after_ok + 1)) || other="$other $mb MB then: $second;"
-done
+sweep "SELECT help_adapt(b.p, h.hw, s.enc, s.ms, '{\"mc_samples\": 128}') IS NOT NULL AS adapted FROM mp_base b, mp_hw h, mp_support s;" 8 8 200
 echo "adapting under 25 limits: out of memory while caching the adapted state at least once: $([ $in_cache -gt 0 ] && echo yes || echo no)"
-echo "adapting under 25 limits: each failure an out-of-memory error, each adaptation after it fine: $([ -z "$other" ] && [ $after_ok -eq 25 ] && echo yes || echo "no:$other")"
+echo "adapting under 25 limits: each failure an out-of-memory error, each adaptation after it fine: $([ -z "$bad" ] && echo yes || echo "no:$bad")"
 
 # 3. Text input under limits from 2 to 64 MB: json-c's allocation failures
 # must be out-of-memory errors, not "invalid JSON ... success".
-parse="SELECT t::help_predictor IS NOT NULL AS parsed FROM mp_text;"
-bad=""
-oom=0
-for mb in $(seq 2 2 64); do
-	run_session "$mb" "$parse" "$parse"
-	first=$(outcome "$out/$session.log" 1)
-	second=$(outcome "$out/$session.log" 2)
-	case "$first" in
-		oom:*) oom=$((oom + 1)) ;;
-		ok) ;;
-		*) bad="$bad $mb MB: $first;" ;;
-	esac
-	[ "$second" = ok ] || bad="$bad $mb MB then: $second;"
-done
+sweep "SELECT t::help_predictor IS NOT NULL AS parsed FROM mp_text;" 2 2 64
 echo "reading a predictor's text under 32 limits: out of memory at least once: $([ $oom -gt 0 ] && echo yes || echo no)"
 echo "reading a predictor's text under 32 limits: each failure an out-of-memory error: $([ -z "$bad" ] && echo yes || echo "no:$bad")"

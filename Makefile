@@ -42,14 +42,22 @@ SHLIB_LINK = $(JSONC_LIBS) -lm
 
 EXTRA_CLEAN = $(DATA_built) test/results test/regression.diffs test/regression.out \
 	test/fuzz/bin test/fuzz/obj test/fuzz/work \
-	core_test bench/meta_test_core bench/meta_train_core bench/predict_core
+	core_test bench/meta_test_core bench/meta_train_core bench/predict_core dist
 
-# Tests and benchmarks read the shared data folder from here.
-export HELP_DATA ?= $(abspath ../shared/data/help)
+# Tests and benchmarks read the data folder from here: by default the dataset
+# the repository ships (data/help, gzip-compressed); any folder in its format
+# works, compressed or not.
+export HELP_DATA ?= $(abspath data/help)
 
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
+
+# PGXS does not track headers (Debian's server is built without
+# --enable-depend): rebuild every object when any header changes, since a
+# struct that grows in a header and an object compiled against the old one
+# corrupt memory rather than fail to build.
+$(OBJS) $(OBJS:.o=.bc): $(wildcard src/*.h src/core/*.h)
 
 # The installed script: the functions and types, then the tables and the
 # workflow functions built on them.
@@ -62,22 +70,45 @@ core_test: $(CORE_TEST_SRCS) test/core/*.h $(CORE_SRCS) src/core/*.h
 	$(CC) $(OPTFLAGS) $(WARNFLAGS) -Isrc/core $(BLAS_CFLAGS) -o $@ $(CORE_TEST_SRCS) $(CORE_SRCS) -lm
 
 # The main job end to end: latency-constrained NAS in a scratch cluster
-# (pg_virtualenv).  Needs the extension installed first (make install).
-#   make demo [DATA=../shared/data/help] [DEVICE=gold_6240] [CONSTRAINTS=8,11,14]
+# (test/scratch_cluster.sh, or a scratch database when PGHOST is set), and two
+# figures (gnuplot) in FIGURES.  Needs the extension installed first (make
+# install).
+#   make demo [DATA=data/help] [DEVICE=gold_6240] [CONSTRAINTS=8,11,14] [TRAIN=N] [FIGURES=demo/figures]
 .PHONY: demo
 demo:
 	@demo/run.sh
 
-# Everything: core unit tests, pg_regress, pgTAP.  Needs a running server
-# (PGHOST/PGPORT etc.), which `make test` inside pg_virtualenv provides.
+# Everything: core unit tests, pg_regress, pgTAP, against the server PGHOST
+# names (as a superuser), or else in a scratch cluster of its own
+# (test/scratch_cluster.sh: pg_virtualenv, side by side with any other run).
 .PHONY: test prove
 prove:
 	pg_prove --ext .sql test/t/
 
+ifeq ($(strip $(PGHOST)),)
+test:
+	test/scratch_cluster.sh $(MAKE) test
+else
 test: core_test
 	./core_test
 	$(MAKE) installcheck
 	$(MAKE) prove
+endif
+
+# A release tarball, dist/help-VERSION.tar.gz (PGXN takes it as it is): the
+# tracked files of commit DIST_REV (default HEAD) under help-VERSION/, the
+# dataset included, which builds, installs and tests on its own (.ci/run
+# does so).  Refused when help.control, META.json and EXTVERSION disagree on
+# the version.
+DIST_REV ?= HEAD
+.PHONY: dist
+dist:
+	@perl -MJSON::PP -0777 -ne '$$m = decode_json($$_); @v = ($$m->{version}, $$m->{provides}{$(EXTENSION)}{version}); die "dist: META.json says @v, the Makefile $(EXTVERSION)\n" if grep { $$_ ne "$(EXTVERSION)" } @v' META.json
+	@grep -q "^default_version = '$(EXTVERSION)'" $(EXTENSION).control || { echo "dist: $(EXTENSION).control's default_version is not $(EXTVERSION)" >&2; exit 1; }
+	@git diff --quiet $(DIST_REV) -- 2> /dev/null || echo "dist: note: uncommitted changes are not in the tarball (it archives $(DIST_REV))"
+	mkdir -p dist
+	git archive --format=tar.gz --prefix=$(EXTENSION)-$(EXTVERSION)/ -o dist/$(EXTENSION)-$(EXTVERSION).tar.gz $(DIST_REV)
+	@echo "dist/$(EXTENSION)-$(EXTVERSION).tar.gz"
 
 # Seconds per meta-training episode of the core, on synthetic devices or on
 # the shared data folder with valid Spearman (--data DIR); no server needed.
@@ -148,13 +179,18 @@ fuzz fuzz-smoke: fuzz-build
 		test -z "$$(ls test/fuzz/work/crash-* test/fuzz/work/leak-* test/fuzz/work/oom-* test/fuzz/work/timeout-* 2>/dev/null)" || { echo "fuzz_$$t found a failure: test/fuzz/work/"; exit 1; }; \
 	done
 
-# Load and memory against a running server (PGHOST etc.): 8 clients for 60 s
-# mixing scoring, prediction and adaptation, then every stored predictor
-# checked, then backend memory over 1,000 adapt-and-score calls.  Outside
-# make test (about 3 minutes).
+# Load and memory, against the server PGHOST names or else a scratch
+# cluster: 8 clients for 60 s mixing scoring, prediction and adaptation,
+# then every stored predictor checked, then backend memory over 1,000
+# adapt-and-score calls.  Outside make test (about 3 minutes).
 .PHONY: load
+ifeq ($(strip $(PGHOST)),)
+load:
+	test/scratch_cluster.sh $(MAKE) load
+else
 load:
 	test/load/run.sh
+endif
 
 # The regression tests against a scratch server under valgrind's memcheck,
 # counting the errors in the extension's code.  Slow; not in CI.

@@ -1,6 +1,7 @@
 /*
  * help_data.c
- *	  Reading the shared HELP data folder and preparing its devices.
+ *	  Reading a HELP data folder (data/help's format, files compressed or
+ *	  not) and preparing its devices.
  */
 #include "help_data.h"
 
@@ -8,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <json-c/json.h>
 
@@ -28,22 +30,50 @@ typedef struct RawData
 	double	   *ms;				/* n_devices x n_archs, NaN when missing */
 } RawData;
 
-/* Open dir/space/file for reading and skip its header line. */
+/*
+ * Open dir/space/file for reading, or else its gzip-compressed copy
+ * file.gz (data/help ships its files so): through "gzip -dcf", which passes
+ * an uncompressed file through unchanged.  Close with pclose.
+ */
 static FILE *
-open_csv(const char *dir, HelpSpace space, const char *file, char *errbuf, size_t errlen)
+open_data_file(const char *dir, HelpSpace space, const char *file, char *errbuf, size_t errlen)
 {
-	char		path[1024];
-	char		line[LINE_MAX_LEN];
+	char		path[1024],
+				command[1100];
 	FILE	   *f;
 
 	snprintf(path, sizeof(path), "%s/%s/%s", dir, help_space_name(space), file);
-	f = fopen(path, "r");
-	if (f == NULL)
-		snprintf(errbuf, errlen, "cannot open %s", path);
-	else if (fgets(line, sizeof(line), f) == NULL)
+	if (access(path, R_OK) != 0)
+		strncat(path, ".gz", sizeof(path) - strlen(path) - 1);
+	if (access(path, R_OK) != 0)
 	{
-		snprintf(errbuf, errlen, "%s is empty", path);
-		fclose(f);
+		snprintf(errbuf, errlen, "cannot read %s/%s/%s (nor .gz)", dir, help_space_name(space), file);
+		return NULL;
+	}
+	/* the path goes to the shell in single quotes, which it cannot contain */
+	if (strchr(path, '\'') != NULL)
+	{
+		snprintf(errbuf, errlen, "data folder path contains a quote: %s", path);
+		return NULL;
+	}
+	snprintf(command, sizeof(command), "gzip -dcf -- '%s'", path);
+	f = popen(command, "r");
+	if (f == NULL)
+		snprintf(errbuf, errlen, "cannot run gzip to read %s", path);
+	return f;
+}
+
+/* Open a CSV of dir/space (see open_data_file) and skip its header line. */
+static FILE *
+open_csv(const char *dir, HelpSpace space, const char *file, char *errbuf, size_t errlen)
+{
+	char		line[LINE_MAX_LEN];
+	FILE	   *f = open_data_file(dir, space, file, errbuf, errlen);
+
+	if (f != NULL && fgets(line, sizeof(line), f) == NULL)
+	{
+		snprintf(errbuf, errlen, "%s/%s/%s is empty", dir, help_space_name(space), file);
+		pclose(f);
 		f = NULL;
 	}
 	return f;
@@ -95,13 +125,13 @@ read_architectures(const char *dir, HelpSpace space, RawData *raw, char *errbuf,
 		if (encode_line(space, line, &idx, enc) != 0 || idx < 0 || idx >= capacity)
 		{
 			snprintf(errbuf, errlen, "bad architecture line: %.80s", line);
-			fclose(f);
+			pclose(f);
 			return -1;
 		}
 		memcpy(raw->enc + (size_t) idx * dim, enc, sizeof(float) * dim);
 		raw->n_archs = idx + 1 > raw->n_archs ? idx + 1 : raw->n_archs;
 	}
-	fclose(f);
+	pclose(f);
 	return 0;
 }
 
@@ -143,7 +173,7 @@ read_measurements(const char *dir, HelpSpace space, RawData *raw, char *errbuf, 
 
 			raw->ms[(size_t) d * raw->n_archs + idx] = ms;
 		}
-	fclose(f);
+	pclose(f);
 	if ((f = open_csv(dir, space, "splits.csv", errbuf, errlen)) == NULL)
 		return -1;
 	while (fgets(line, sizeof(line), f))
@@ -151,13 +181,13 @@ read_measurements(const char *dir, HelpSpace space, RawData *raw, char *errbuf, 
 			for (int d = 0; d < raw->n_devices; d++)
 				if (strcmp(raw->names[d], name) == 0)
 					snprintf(raw->splits[d], sizeof(*raw->splits), "%s", split);
-	fclose(f);
+	pclose(f);
 	if ((f = open_csv(dir, space, "reference_archs.csv", errbuf, errlen)) == NULL)
 		return -1;
 	while (fgets(line, sizeof(line), f))
 		if (sscanf(line, "%d,%d", &pos, &idx) == 2 && pos >= 1 && pos <= HELP_HW_DIM)
 			raw->ref[pos - 1] = idx;
-	fclose(f);
+	pclose(f);
 	return 0;
 }
 
@@ -306,21 +336,24 @@ int
 help_data_load_checkpoint(const char *dir, const HelpLayout *L, float *theta,
 						  float *alpha, float *infer, char *errbuf, size_t errlen)
 {
-	char		path[1024];
-	struct json_object *root,
+	struct json_object *root = NULL,
 			   *model,
 			   *task_lr,
 			   *inference;
 	int			status = -1;
+	FILE	   *f = open_data_file(dir, L->space, "help_checkpoint.json", errbuf, errlen);
 
-	snprintf(path, sizeof(path), "%s/%s/help_checkpoint.json", dir, help_space_name(L->space));
-	root = json_object_from_file(path);
+	if (f == NULL)
+		return -1;
+	root = json_object_from_fd(fileno(f));
+	pclose(f);
 	if (root == NULL)
-		snprintf(errbuf, errlen, "cannot read %s", path);
+		snprintf(errbuf, errlen, "cannot parse %s/%s/help_checkpoint.json", dir, help_space_name(L->space));
 	else if (!json_object_object_get_ex(root, "model", &model) ||
 			 !json_object_object_get_ex(root, "task_lr", &task_lr) ||
 			 !json_object_object_get_ex(root, "inference_network", &inference))
-		snprintf(errbuf, errlen, "%s lacks model, task_lr or inference_network", path);
+		snprintf(errbuf, errlen, "%s/%s/help_checkpoint.json lacks model, task_lr or inference_network",
+				 dir, help_space_name(L->space));
 	else if (read_tensors(model, L->tensors, L->n_tensors, theta, errbuf, errlen) == 0 &&
 			 read_tensors(task_lr, L->tensors, L->n_tensors, alpha, errbuf, errlen) == 0 &&
 			 read_tensors(inference, L->infer, HELP_INFER_TENSORS, infer, errbuf, errlen) == 0)

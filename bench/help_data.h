@@ -1,7 +1,7 @@
 /*
  * help_data.h
- *	  The shared HELP data folder (../shared/data/help/<space>/) read into
- *	  memory for standalone benchmarks, and prepared as HELP-METHOD.md
+ *	  A HELP data folder (data/help/<space>/, files compressed or not) read into
+ *	  memory for standalone benchmarks, and prepared as docs/method.md
  *	  section 1 says: pools, outlier trimming, latency normalization and
  *	  hardware embeddings.  NAS-Bench-201 and FBNet only.
  */

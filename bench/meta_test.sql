@@ -1,11 +1,12 @@
--- The HELP-METHOD.md section 7 protocol on one device and seed: support =
+-- The docs/method.md section 7 protocol on one device and seed: support =
 -- 10 random architectures of the trimmed meta-train pool, query = the
 -- trimmed query pool.  Needs bench/load.sql's tables and a predictor (the
 -- argument, or else the one in bench_predictor).  Returns Spearman and the
 -- time to adapt and predict.
 CREATE FUNCTION bench_eval(dev text, seed int, train_pool int, query_pool int,
                            pool_range bool DEFAULT true, predictor help_predictor DEFAULT NULL)
-RETURNS TABLE (spearman float8, ms float8) LANGUAGE plpgsql AS $$
+RETURNS TABLE (spearman float8, ms float8, mape float8, within10 float8, coverage90 float8, width90 float8)
+LANGUAGE plpgsql AS $$
 DECLARE
     t0 timestamptz;
     adapted help_predictor;
@@ -35,14 +36,23 @@ BEGIN
 
     t0 := clock_timestamp();
     SELECT help_adapt(coalesce(predictor, (SELECT p FROM bench_predictor)), hw, a.enc, s.latency_ms,
-                      jsonb_strip_nulls(jsonb_build_object('seed', seed, 'latency_range', range))) INTO adapted
+                      jsonb_strip_nulls(jsonb_build_object('seed', seed, 'latency_range', range))
+                      || coalesce(nullif(current_setting('bench.adapt_options', true), ''), '{}')::jsonb) INTO adapted
     FROM (SELECT * FROM pool_t WHERE pool = 'train'
           ORDER BY md5(seed || ':' || arch_idx) LIMIT 10) s
     JOIN bench_arch a USING (arch_idx);
-    SELECT help_spearman(pred_ms, latency_ms) INTO spearman
-    FROM (SELECT help_predict_batch(adapted, a.enc) OVER () AS pred_ms, q.latency_ms
+    SELECT help_spearman((i).latency_ms, latency_ms) INTO spearman
+    FROM (SELECT help_predict_batch_interval(adapted, a.enc, 0.9) OVER () AS i, q.latency_ms
           FROM pool_t q JOIN bench_arch a USING (arch_idx) WHERE q.pool = 'query') s;
     ms := extract(epoch FROM clock_timestamp() - t0) * 1000;
+    -- the absolute errors and the interval, from the same (cached) predictor
+    SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY abs((i).latency_ms - latency_ms) / latency_ms) * 100,
+           avg((abs((i).latency_ms - latency_ms) <= 0.1 * latency_ms)::int) * 100,
+           avg((latency_ms BETWEEN (i).lower_ms AND (i).upper_ms)::int),
+           percentile_cont(0.5) WITHIN GROUP (ORDER BY ((i).upper_ms - (i).lower_ms) / (i).latency_ms) * 100
+    INTO mape, within10, coverage90, width90
+    FROM (SELECT help_predict_batch_interval(adapted, a.enc, 0.9) OVER () AS i, q.latency_ms
+          FROM pool_t q JOIN bench_arch a USING (arch_idx) WHERE q.pool = 'query') s;
     RETURN NEXT;
 END $$;
 

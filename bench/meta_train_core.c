@@ -6,7 +6,7 @@
  *	                        [--validate-every N] [--seed N] [--threads N]
  *	                        [--kl-weight W] [--first-order] [--checkpoint]
  *
- * With --data DIR: the shared data folder's meta_train devices, validated
+ * With --data DIR (e.g. data/help): the folder's meta_train devices, validated
  * on its meta_valid devices (Spearman on the trimmed query pool after
  * adapting on 10 fixed support architectures, 10 z draws), 2000 or 4000
  * episodes by default.  Without: 18 synthetic devices shaped like the

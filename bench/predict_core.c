@@ -45,7 +45,7 @@ median(double *v, int n)
 int
 main(int argc, char **argv)
 {
-	const char *dir = getenv("HELP_DATA") ? getenv("HELP_DATA") : "../shared/data/help";
+	const char *dir = getenv("HELP_DATA") ? getenv("HELP_DATA") : "data/help";
 	const char *space_name = "nasbench201";
 	const char *device = NULL;
 	int			reps = 7;

@@ -26,7 +26,7 @@ INSERT INTO bench_task
 SELECT current_setting('bench.space'), 0, CASE split WHEN 'meta_train' THEN 'train' ELSE 'test' END, device
 FROM bench_split WHERE split IN ('meta_train', 'meta_valid', 'meta_test');
 
--- The trimmed pools of every device (HELP-METHOD.md section 1).
+-- The trimmed pools of every device (docs/method.md section 1).
 CREATE TABLE bench_pool AS
 SELECT device, arch_idx, latency_ms, pool FROM (
 	SELECT device, arch_idx, latency_ms, pool,

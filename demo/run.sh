@@ -1,17 +1,22 @@
 #!/bin/bash
 # The main job end to end (`make demo`): in a scratch PostgreSQL 15 cluster
-# (pg_virtualenv; removed afterwards) CREATE EXTENSION help, load the data
-# folder, import the published NAS-Bench-201 predictor, adapt it to the
-# target device from its 10 reference measurements and 10 further ones, and
-# answer latency-constrained NAS over the MetaD2A candidates with one SQL
-# query (demo/nas.sql).  With TRAIN=N, meta-train the predictor instead
-# (help_meta_train_space, N episodes; the paper uses 2000, about 4 minutes
-# on 2 cores) on the folder's meta_train devices, selecting on meta_valid.
+# (test/scratch_cluster.sh: pg_virtualenv, a cluster of its own that runs
+# side by side with `make test` or another demo; removed afterwards),
+# CREATE EXTENSION help, load the data folder, import the published
+# NAS-Bench-201 predictor, adapt it to the target device from its 10
+# reference measurements and 10 further ones, and answer latency-constrained
+# NAS over the MetaD2A candidates with one SQL query (demo/nas.sql); then
+# draw two figures with gnuplot (demo/figures.sql exports their data).  With
+# TRAIN=N, meta-train the predictor instead (help_meta_train_space, N
+# episodes; the paper uses 2000, about 2 minutes on 2 cores) on the folder's
+# meta_train devices, selecting on meta_valid.
 #
-#   make demo [DATA=../shared/data/help] [DEVICE=gold_6240] [CONSTRAINTS=8,11,14] [TRAIN=2000]
+#   make demo [DATA=data/help] [DEVICE=gold_6240] [CONSTRAINTS=8,11,14] [TRAIN=2000] [FIGURES=demo/figures]
 #
-# The extension must be installed first (make install).  DATA is relative to
-# the repository.
+# The extension must be installed first (make install).  DATA and FIGURES
+# are relative to the repository.  With PGHOST set (a server of one's own,
+# as bench/ does), the demo runs in a scratch database there instead,
+# dropped afterwards; creating the extension needs a superuser.
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -21,7 +26,8 @@ now() { date +%s.%N; }
 secs() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f s", b - a }'; }
 
 if [ -z "${HELP_DEMO_INSIDE:-}" ]; then
-	DATA=${DATA:-../shared/data/help}
+	DATA=${DATA:-data/help}
+	FIGURES=${FIGURES:-demo/figures}
 	DEVICE=${DEVICE:-gold_6240}
 	CONSTRAINTS=${CONSTRAINTS:-8,11,14}
 	TRAIN=${TRAIN:-}
@@ -41,38 +47,44 @@ if [ -z "${HELP_DEMO_INSIDE:-}" ]; then
 		echo "demo: DEVICE must be a device name such as gold_6240 (got '$DEVICE')" >&2
 		exit 1
 	fi
-	if [ ! -f "$DATA/nasbench201/latency.csv" ]; then
-		echo "demo: $DATA has no nasbench201/latency.csv" >&2
+	if [ ! -f "$DATA/nasbench201/latency.csv" ] && [ ! -f "$DATA/nasbench201/latency.csv.gz" ]; then
+		echo "demo: $DATA has no nasbench201/latency.csv (nor .gz)" >&2
 		exit 1
 	fi
-	if ! grep -q "^$DEVICE," "$DATA/nasbench201/latency.csv"; then
+	devices=$(data/read.sh "$DATA/nasbench201/latency.csv" | tail -n +2 | cut -d, -f1 | sort -u)
+	if ! grep -qx -- "$DEVICE" <<< "$devices"; then
 		echo "demo: no NAS-Bench-201 measurements of $DEVICE in $DATA (held back, or misspelt); measured devices:" >&2
-		tail -n +2 "$DATA/nasbench201/latency.csv" | cut -d, -f1 | sort -u | tr '\n' ' ' >&2
-		echo >&2
+		echo $devices >&2
 		exit 1
 	fi
-	if ! command -v pg_virtualenv > /dev/null; then
-		echo "demo: pg_virtualenv not found (apt-get install postgresql-common)" >&2
-		exit 1
-	fi
-	if [ "$(id -u)" = 0 ] && [ -d /etc/postgresql/15/regress ]; then
-		echo "demo: another pg_virtualenv run (make test?) holds the 15/regress cluster; retry when it ends" >&2
-		exit 1
-	fi
+	mkdir -p "$FIGURES"
 	export HELP_DEMO_INSIDE=1 HELP_DEMO_START=$(now)
-	export DATA=$(cd "$DATA" && pwd) DEVICE CONSTRAINTS TRAIN
-	pg_virtualenv -v 15 "$0" 2>&1 | grep -v -e '^Creating new PostgreSQL cluster' -e '^Dropping cluster'
-	status=${PIPESTATUS[0]}
+	export DATA=$(cd "$DATA" && pwd) FIGURES=$(cd "$FIGURES" && pwd) DEVICE CONSTRAINTS TRAIN
+	if [ -n "${PGHOST:-}" ]; then
+		# a server of one's own: a scratch database on it
+		export HELP_DEMO_DB=help_demo_$$
+		createdb "$HELP_DEMO_DB" || { echo "demo: cannot create a scratch database on the server PGHOST=$PGHOST" >&2; exit 1; }
+		trap 'dropdb --if-exists "$HELP_DEMO_DB"' EXIT
+		"$0" && status=0 || status=$?
+		dropdb --if-exists "$HELP_DEMO_DB" && trap - EXIT
+		where="scratch database $HELP_DEMO_DB dropped"
+	else
+		# a cluster of its own, so that make test or another demo may run meanwhile
+		test/scratch_cluster.sh "$0" 2>&1 | grep -v -e '^Creating new PostgreSQL cluster' -e '^Dropping cluster'
+		status=${PIPESTATUS[0]}
+		where="scratch cluster removed"
+	fi
 	if [ "$status" -eq 0 ]; then
-		echo "== done in $(secs "$HELP_DEMO_START"); scratch cluster removed"
+		echo "== done in $(secs "$HELP_DEMO_START"); $where"
 	fi
 	exit "$status"
 fi
 
-# Inside the scratch cluster (PGHOST, PGPORT, PGUSER... set by pg_virtualenv).
+# Inside the scratch cluster (PGHOST, PGPORT, PGUSER... set by pg_virtualenv)
+# or the scratch database.
 base=nasbench201/published
 [ -n "$TRAIN" ] && base=nasbench201/meta-trained
-psql_() { psql -X -q -v ON_ERROR_STOP=1 -d postgres -v device="$DEVICE" -v constraints="{$CONSTRAINTS}" \
+psql_() { psql -X -q -v ON_ERROR_STOP=1 -d "${HELP_DEMO_DB:-postgres}" -v device="$DEVICE" -v constraints="{$CONSTRAINTS}" \
 	-v predictor="nasbench201/$DEVICE" -v base="$base" -v episodes="${TRAIN:-0}" "$@"; }
 
 if ! psql_ -c 'CREATE EXTENSION help' 2> /tmp/help_demo_$$.err; then
@@ -85,7 +97,8 @@ if [ "$(psql_ -Atc "SELECT to_regclass('help_measurements') IS NOT NULL")" != t 
 	echo "demo: the installed extension has no help_ tables: reinstall it (make install)" >&2
 	exit 1
 fi
-echo "== scratch cluster: $(psql_ -Atc "SELECT split_part(version(), ' on ', 1)"), extension help $(psql_ -Atc "SELECT extversion FROM pg_extension WHERE extname = 'help'")"
+if [ -n "${HELP_DEMO_DB:-}" ]; then scratch="scratch database $HELP_DEMO_DB"; else scratch="scratch cluster"; fi
+echo "== $scratch: $(psql_ -Atc "SELECT split_part(version(), ' on ', 1)"), extension help $(psql_ -Atc "SELECT extversion FROM pg_extension WHERE extname = 'help'")"
 
 echo "== loading $DATA"
 t=$(now)
@@ -119,7 +132,7 @@ SELECT * FROM help_adapt_device(:'base', :'device', :'predictor',
             AND m.arch_idx NOT IN (SELECT arch_idx FROM help_reference_archs WHERE space = 'nasbench201')
           ORDER BY md5(m.arch_idx::text) LIMIT 10),
     '{"seed": 1}') \gset
-SELECT format('   Meta-SGD on %s measurements (the reference ones and arch_idx %s), seed 1: stored as %s',
+SELECT format('   adapted (help_adapt''s default method) on %s measurements (the reference ones and arch_idx %s), seed 1: stored as %s',
               jsonb_array_length(provenance -> 'support_arch_idx'),
               (SELECT string_agg(i::text, ', ' ORDER BY i)
                FROM jsonb_array_elements_text(provenance -> 'support_arch_idx') e(i)
@@ -151,4 +164,17 @@ LEFT JOIN LATERAL (
 ) b ON true
 ORDER BY k.constraint_ms;
 SQL
+fi
+
+# The figures: their data from the database, drawn by gnuplot when it is
+# installed (demo/*.gp).
+echo "== figures"
+psql_ -v out="$FIGURES" -f demo/figures.sql
+if command -v gnuplot > /dev/null; then
+	gnuplot -e "dir='$FIGURES'; device='$DEVICE'" demo/predicted_vs_measured.gp
+	gnuplot -e "dir='$FIGURES'; device='$DEVICE'; constraints='${CONSTRAINTS//,/ }'" demo/accuracy_vs_latency.gp
+	echo "   ${FIGURES#$repo/}/predicted_vs_measured.png: measured against predicted latency of every cell on $DEVICE, log-log, with the 90% interval band"
+	echo "   ${FIGURES#$repo/}/accuracy_vs_latency.png: the candidates' accuracy against their predicted latency, constraints and picks marked"
+else
+	echo "   gnuplot not found (apt-get install gnuplot-nox): their data is in ${FIGURES#$repo/}/*.csv"
 fi

@@ -13,6 +13,14 @@ CREATE FUNCTION help_predictor_recv(internal) RETURNS help_predictor
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION help_predictor_send(help_predictor) RETURNS bytea
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION help_predictor_in(cstring) IS
+	'Input function of help_predictor: its JSON text form (the checkpoint''s tensor layout), validated';
+COMMENT ON FUNCTION help_predictor_out(help_predictor) IS
+	'Output function of help_predictor: its JSON text form, which reads back bit for bit';
+COMMENT ON FUNCTION help_predictor_recv(internal) IS
+	'Binary input function of help_predictor (COPY BINARY, drivers), validated as strictly as the text form';
+COMMENT ON FUNCTION help_predictor_send(help_predictor) IS
+	'Binary output function of help_predictor';
 
 CREATE TYPE help_predictor (
 	INPUT     = help_predictor_in,
@@ -56,6 +64,10 @@ CREATE FUNCTION help_embed_device_transfn(internal, int, float8) RETURNS interna
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION help_embed_device_finalfn(internal) RETURNS real[]
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION help_embed_device_transfn(internal, int, float8) IS
+	'Internal: transition function of the help_embed_device aggregate (collects the reference latencies by position)';
+COMMENT ON FUNCTION help_embed_device_finalfn(internal) IS
+	'Internal: final function of the help_embed_device aggregate (the 10 positions, min-max scaled)';
 
 CREATE AGGREGATE help_embed_device("position" int, latency_ms float8) (
 	SFUNC = help_embed_device_transfn,
@@ -74,6 +86,12 @@ CREATE FUNCTION help_adapt_transfn(internal, help_predictor, real[], real[], flo
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION help_adapt_finalfn(internal) RETURNS help_predictor
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION help_adapt_transfn(internal, help_predictor, real[], real[], float8) IS
+	'Internal: transition function of the help_adapt aggregate (collects the support rows)';
+COMMENT ON FUNCTION help_adapt_transfn(internal, help_predictor, real[], real[], float8, jsonb) IS
+	'Internal: transition function of the help_adapt aggregate with options (collects the support rows)';
+COMMENT ON FUNCTION help_adapt_finalfn(internal) IS
+	'Internal: final function of the help_adapt aggregate (adapts and returns the adapted predictor)';
 
 CREATE AGGREGATE help_adapt(predictor help_predictor, hw_embedding real[], arch real[], latency_ms float8) (
 	SFUNC = help_adapt_transfn,
@@ -203,6 +221,10 @@ CREATE FUNCTION help_suggest_transfn(internal, help_predictor, int, real[], bool
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION help_suggest_finalfn(internal) RETURNS int[]
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION help_suggest_transfn(internal, help_predictor, int, real[], boolean, int) IS
+	'Internal: transition function of the help_suggest aggregate (collects the measured and candidate architectures)';
+COMMENT ON FUNCTION help_suggest_finalfn(internal) IS
+	'Internal: final function of the help_suggest aggregate (chooses the n architectures to measure next)';
 
 CREATE AGGREGATE help_suggest(predictor help_predictor, arch_idx int, arch real[], measured boolean, n int) (
 	SFUNC = help_suggest_transfn,
@@ -227,6 +249,18 @@ CREATE FUNCTION help_spearman_finalfn(internal) RETURNS float8
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION help_kendall_finalfn(internal) RETURNS float8
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION help_rank_transfn(internal, float8, float8) IS
+	'Internal: transition function of help_spearman and help_kendall (collects the pairs)';
+COMMENT ON FUNCTION help_rank_combinefn(internal, internal) IS
+	'Internal: combine function of help_spearman and help_kendall (merges partial states of a parallel plan)';
+COMMENT ON FUNCTION help_rank_serialfn(internal) IS
+	'Internal: serialization function of help_spearman and help_kendall (state to bytea for parallel workers)';
+COMMENT ON FUNCTION help_rank_deserialfn(bytea, internal) IS
+	'Internal: deserialization function of help_spearman and help_kendall';
+COMMENT ON FUNCTION help_spearman_finalfn(internal) IS
+	'Internal: final function of help_spearman (Spearman''s rho with average ranks for ties)';
+COMMENT ON FUNCTION help_kendall_finalfn(internal) IS
+	'Internal: final function of help_kendall (Kendall''s tau-b)';
 
 CREATE AGGREGATE help_spearman(x float8, y float8) (
 	SFUNC = help_rank_transfn,
@@ -260,6 +294,10 @@ CREATE FUNCTION help_meta_train_transfn(internal, text, int, real[], float8, jso
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION help_meta_train_finalfn(internal) RETURNS help_predictor
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION help_meta_train_transfn(internal, text, int, real[], float8, jsonb) IS
+	'Internal: transition function of the help_meta_train aggregate (collects each device''s measurements)';
+COMMENT ON FUNCTION help_meta_train_finalfn(internal) IS
+	'Internal: final function of the help_meta_train aggregate (meta-trains and returns the best predictor)';
 
 CREATE AGGREGATE help_meta_train(device text, arch_idx int, arch real[], latency_ms float8, options jsonb) (
 	SFUNC = help_meta_train_transfn,
@@ -267,4 +305,4 @@ CREATE AGGREGATE help_meta_train(device text, arch_idx int, arch real[], latency
 	FINALFUNC = help_meta_train_finalfn
 );
 COMMENT ON AGGREGATE help_meta_train(text, int, real[], float8, jsonb) IS
-	'Meta-train a predictor (HELP-METHOD.md section 6) from many devices'' measurements; options {"space", "reference_archs", "valid_devices", "episodes", ...}';
+	'Meta-train a predictor (docs/method.md, section 6) from many devices'' measurements; options {"space", "reference_archs", "valid_devices", "episodes", ...}';

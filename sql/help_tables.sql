@@ -19,6 +19,10 @@ CREATE TABLE help_devices (
 );
 COMMENT ON TABLE help_devices IS
 	'Hardware devices (e.g. gold_6240, titanx_32: batch size after the last underscore where there is one)';
+COMMENT ON COLUMN help_devices.device IS
+	'Device name: letters, digits, _ . -; the batch size after the last underscore where there is one (titanx_32)';
+COMMENT ON COLUMN help_devices.description IS
+	'Free text about the device (optional)';
 
 CREATE TABLE help_device_splits (
 	space  text NOT NULL CONSTRAINT help_device_splits_space_known CHECK (space IN ('nasbench201', 'fbnet', 'ofa')),
@@ -28,6 +32,12 @@ CREATE TABLE help_device_splits (
 );
 COMMENT ON TABLE help_device_splits IS
 	'The HELP paper''s meta_train / meta_valid / meta_test device split, per search space';
+COMMENT ON COLUMN help_device_splits.space IS
+	'Search space: nasbench201, fbnet or ofa';
+COMMENT ON COLUMN help_device_splits.device IS
+	'The device (help_devices)';
+COMMENT ON COLUMN help_device_splits.split IS
+	'meta_train (meta-trained on), meta_valid (model selection) or meta_test (held back, unseen)';
 
 CREATE TABLE help_architectures (
 	space    text NOT NULL CONSTRAINT help_architectures_space_known CHECK (space IN ('nasbench201', 'fbnet', 'ofa')),
@@ -39,6 +49,12 @@ CREATE TABLE help_architectures (
 );
 COMMENT ON TABLE help_architectures IS
 	'Architectures of a search space: index, native notation (cell string, fbnet op indices, ofa JSON) and its help_encode encoding';
+COMMENT ON COLUMN help_architectures.space IS
+	'Search space: nasbench201, fbnet or ofa';
+COMMENT ON COLUMN help_architectures.arch_idx IS
+	'Index of the architecture in its space (NAS-Bench-201: its NAS-Bench-201 index)';
+COMMENT ON COLUMN help_architectures.arch IS
+	'The architecture in the space''s native notation: NAS-Bench-201 cell string, FBNet op indices, OFA JSON';
 COMMENT ON COLUMN help_architectures.encoding IS
 	'help_encode(space, arch), computed on insert';
 
@@ -53,6 +69,14 @@ CREATE TABLE help_measurements (
 );
 COMMENT ON TABLE help_measurements IS
 	'Measured inference latency (ms) of an architecture on a device; one measurement per device and architecture';
+COMMENT ON COLUMN help_measurements.device IS
+	'The device measured (help_devices)';
+COMMENT ON COLUMN help_measurements.space IS
+	'Search space of the architecture';
+COMMENT ON COLUMN help_measurements.arch_idx IS
+	'The architecture measured (help_architectures)';
+COMMENT ON COLUMN help_measurements.latency_ms IS
+	'Measured inference latency in milliseconds (positive, finite)';
 
 CREATE TABLE help_reference_archs (
 	space    text NOT NULL,
@@ -64,6 +88,12 @@ CREATE TABLE help_reference_archs (
 );
 COMMENT ON TABLE help_reference_archs IS
 	'The 10 reference architectures of a search space, in order: a device''s latencies on them form its hardware embedding';
+COMMENT ON COLUMN help_reference_archs.space IS
+	'Search space';
+COMMENT ON COLUMN help_reference_archs.position IS
+	'Position 1..10 in the hardware embedding';
+COMMENT ON COLUMN help_reference_archs.arch_idx IS
+	'The reference architecture at that position (help_architectures)';
 
 CREATE TABLE help_predictors (
 	name       text PRIMARY KEY CONSTRAINT help_predictors_name_nonempty CHECK (name <> ''),
@@ -78,6 +108,18 @@ CREATE TABLE help_predictors (
 );
 COMMENT ON TABLE help_predictors IS
 	'Stored predictors by name: meta-trained ones (device NULL) and ones adapted to a device';
+COMMENT ON COLUMN help_predictors.name IS
+	'Name the workflow functions take (e.g. nasbench201/published, nasbench201/gold_6240)';
+COMMENT ON COLUMN help_predictors.space IS
+	'Search space of the predictor (must match the predictor''s own)';
+COMMENT ON COLUMN help_predictors.device IS
+	'The device it is adapted to; NULL for a meta-trained predictor';
+COMMENT ON COLUMN help_predictors.predictor IS
+	'The predictor value (help_predictor_info describes it; help_predictor_list lists them readably)';
+COMMENT ON COLUMN help_predictors.created_at IS
+	'When it was stored';
+COMMENT ON COLUMN help_predictors.provenance IS
+	'Where it comes from: checkpoint file and md5, or base predictor, device, support arch_idx and options';
 
 CREATE TABLE help_accuracy (
 	space    text NOT NULL,
@@ -91,6 +133,18 @@ CREATE TABLE help_accuracy (
 );
 COMMENT ON TABLE help_accuracy IS
 	'Test accuracy (%) of an architecture on a dataset, by source (e.g. metad2a: the MetaD2A candidates); the NAS candidates';
+COMMENT ON COLUMN help_accuracy.space IS
+	'Search space';
+COMMENT ON COLUMN help_accuracy.arch_idx IS
+	'The architecture (help_architectures)';
+COMMENT ON COLUMN help_accuracy.dataset IS
+	'Dataset the accuracy is measured on (e.g. cifar100)';
+COMMENT ON COLUMN help_accuracy.source IS
+	'Where the row comes from (e.g. metad2a: the MetaD2A candidates)';
+COMMENT ON COLUMN help_accuracy.accuracy IS
+	'Test accuracy in percent';
+COMMENT ON COLUMN help_accuracy.details IS
+	'Anything else the source gives (MetaD2A: rank and score)';
 
 CREATE INDEX help_accuracy_arch ON help_accuracy (space, arch_idx);
 
@@ -101,6 +155,41 @@ SELECT pg_catalog.pg_extension_config_dump('help_measurements', '');
 SELECT pg_catalog.pg_extension_config_dump('help_reference_archs', '');
 SELECT pg_catalog.pg_extension_config_dump('help_predictors', '');
 SELECT pg_catalog.pg_extension_config_dump('help_accuracy', '');
+
+-- The stored predictors, readably: SELECT * FROM help_predictors prints each
+-- predictor's JSON text form, about 3 MB a row.
+CREATE VIEW help_predictor_list AS
+SELECT p.name, p.space, p.device, p.created_at,
+       CASE
+       WHEN i -> 'adapted' = 'true' THEN
+           format('adapted to %s from %s: %s support rows, %s draws, seed %s',
+                  p.device, coalesce(p.provenance ->> 'base', 'a meta-trained predictor'),
+                  i #>> '{adaptation,support_rows}', i #>> '{adaptation,mc_samples}', i #>> '{adaptation,seed}')
+       WHEN i #>> '{provenance,source}' = 'checkpoint' THEN
+           'published checkpoint' || coalesce(', episode ' || (i #>> '{provenance,episode}'), '')
+       WHEN i #>> '{provenance,source}' = 'help_meta_train' THEN
+           format('meta-trained on %s devices, %s episodes, best %s (mean valid Spearman %s)',
+                  jsonb_array_length(i #> '{provenance,train_devices}'), i #>> '{provenance,episodes_done}',
+                  i #>> '{provenance,best_episode}', i #>> '{provenance,valid_spearman_mean}')
+       ELSE coalesce(i #>> '{provenance,source}', 'unknown origin')
+       END AS summary,
+       pg_size_pretty((i ->> 'size_bytes')::bigint) AS size
+FROM help_predictors p
+CROSS JOIN LATERAL help_predictor_info(p.predictor) i;
+COMMENT ON VIEW help_predictor_list IS
+	'The stored predictors, one short line each: name, space, device (adapted ones), created_at, where it comes from, size';
+COMMENT ON COLUMN help_predictor_list.name IS
+	'Name of the stored predictor';
+COMMENT ON COLUMN help_predictor_list.space IS
+	'Its search space';
+COMMENT ON COLUMN help_predictor_list.device IS
+	'The device it is adapted to; NULL for a meta-trained one';
+COMMENT ON COLUMN help_predictor_list.created_at IS
+	'When it was stored';
+COMMENT ON COLUMN help_predictor_list.summary IS
+	'Where it comes from: published checkpoint, meta-training, or adaptation (base, support rows, draws, seed)';
+COMMENT ON COLUMN help_predictor_list.size IS
+	'Size of the stored value';
 
 -- Workflow -------------------------------------------------------------------
 

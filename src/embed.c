@@ -1,7 +1,7 @@
 /*
  * embed.c
  *	  help_embed_device: the hardware embedding of a device from its measured
- *	  latencies on the 10 reference architectures (HELP-METHOD.md section 1),
+ *	  latencies on the 10 reference architectures (docs/method.md section 1),
  *	  as a function of an array and as an aggregate over (position, latency)
  *	  rows in any order.
  */
@@ -35,7 +35,7 @@ EmbeddingArray(const double *ms)
 				hi = ms[0];
 
 	/*
-	 * The embedding is the reference latencies min-max scaled, HELP-METHOD.md
+	 * The embedding is the reference latencies min-max scaled, docs/method.md
 	 * section 1: only their relative order and spacing describe the device,
 	 * not its absolute speed.
 	 */

@@ -1,6 +1,6 @@
 /*
  * meta_train_aggregate.c
- *	  The help_meta_train aggregate: meta-train a predictor (HELP-METHOD.md
+ *	  The help_meta_train aggregate: meta-train a predictor (docs/method.md
  *	  sections 1 and 6) from the measurements of many devices.
  *
  * Rows are (device, arch_idx, encoding, latency_ms).  The final function
@@ -337,7 +337,7 @@ TrimmedPool(const TrainState *st, const int *order, const DeviceRows *d, int lo,
 	}
 
 	/*
-	 * Trimming (the middle 80 % by latency, HELP-METHOD.md section 1) drops
+	 * Trimming (the middle 80 % by latency, docs/method.md section 1) drops
 	 * the outliers a few runaway measurements would otherwise put at the ends
 	 * of the normalized range.
 	 */

@@ -216,7 +216,7 @@ ReadMetaTrainOptions(json_object *root, void *arg)
 	}
 
 	/*
-	 * The paper's defaults, per space where they differ (HELP-METHOD.md
+	 * The paper's defaults, per space where they differ (docs/method.md
 	 * section 6): the meta-train pool is the architectures with arch_idx below
 	 * 900 on NAS-Bench-201, below 4,000 on FBNet and OFA.
 	 */

@@ -13,7 +13,7 @@
 
 extern void help_parse_adapt_options(const char *text, HelpAdaptSpec *spec);
 
-/* help_meta_train's options (the paper's defaults in HELP-METHOD.md section 6) */
+/* help_meta_train's options (the paper's defaults in docs/method.md section 6) */
 typedef struct HelpMetaTrainOptions
 {
 	int			space;			/* HelpSpace (required) */

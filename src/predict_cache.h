@@ -8,6 +8,7 @@
 
 #include "predictor.h"
 
+#include "access/tupdesc.h"
 #include "adapt.h"
 
 /* A predictor's adapted state, cached in fn_extra (predict_cache.c). */
@@ -22,6 +23,11 @@ typedef struct HelpPredictCache
 	HelpPredictorView view;
 	HelpAdapted *adapted;
 	float	   *draws;			/* one row's predictions, one per draw */
+	TupleDesc	result_desc;	/* composite result type, blessed (fn_mcxt) */
+	int			quantile_dof;	/* standard quantiles of the last interval */
+	double		quantile_level; /* level (quantile_dof 0: none yet) */
+	double		quantile_lo,
+				quantile_hi;
 } HelpPredictCache;
 
 extern HelpPredictCache *help_predict_cache(FmgrInfo *flinfo, Datum predictor,

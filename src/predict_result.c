@@ -8,6 +8,7 @@
 
 #include "funcapi.h"
 #include "utils/builtins.h"
+#include "utils/memutils.h"
 
 #include <math.h>
 
@@ -54,22 +55,40 @@ Datum
 help_interval_datum(FunctionCallInfo fcinfo, const HelpTransfer *transfer,
 					const HelpRowPrediction *r, double level)
 {
-	TupleDesc	desc;
+	HelpPredictCache *c = HELP_PREDICT_CACHE_OF(fcinfo);
 	Datum		values[4];
 	bool		nulls[4] = {false, false, false, false};
 
-	if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "a help interval function must return a composite type");
-	desc = BlessTupleDesc(desc);
+	/*
+	 * The result type and the standard quantiles are the same from row to
+	 * row (a t quantile costs a root search), so they are computed once per
+	 * query and level, in the function's own memory.
+	 */
+	if (c->result_desc == NULL)
+	{
+		TupleDesc	desc;
+		MemoryContext old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
 
-	/* the central interval: equal tail probabilities on both sides */
+		if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
+			elog(ERROR, "a help interval function must return a composite type");
+		c->result_desc = BlessTupleDesc(CreateTupleDescCopy(desc));
+		MemoryContextSwitchTo(old);
+	}
+	if (c->quantile_dof != transfer->model.dof || c->quantile_level != level)
+	{
+		/* the central interval: equal tail probabilities on both sides */
+		c->quantile_lo = help_transfer_standard_quantile(transfer, (1.0 - level) / 2.0);
+		c->quantile_hi = help_transfer_standard_quantile(transfer, (1.0 + level) / 2.0);
+		c->quantile_dof = transfer->model.dof;
+		c->quantile_level = level;
+	}
 	values[0] = Float8GetDatum(r->mean_ms);
-	values[1] = Float8GetDatum(help_transfer_quantile(transfer, r->mean_ms, r->scale_ms,
-													  (1.0 - level) / 2.0));
-	values[2] = Float8GetDatum(help_transfer_quantile(transfer, r->mean_ms, r->scale_ms,
-													  (1.0 + level) / 2.0));
+	values[1] = Float8GetDatum(help_transfer_quantile_at(transfer, r->mean_ms, r->scale_ms,
+														 c->quantile_lo));
+	values[2] = Float8GetDatum(help_transfer_quantile_at(transfer, r->mean_ms, r->scale_ms,
+														 c->quantile_hi));
 	values[3] = Float8GetDatum(r->spread_ms);
-	return HeapTupleGetDatum(heap_form_tuple(desc, values, nulls));
+	return HeapTupleGetDatum(heap_form_tuple(c->result_desc, values, nulls));
 }
 
 /* See predict_result.h. */

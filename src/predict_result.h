@@ -33,6 +33,12 @@ extern double help_budget_argument(bool isnull, Datum value);
 extern Datum help_interval_datum(FunctionCallInfo fcinfo, const HelpTransfer *transfer,
 								 const HelpRowPrediction *r, double level);
 
+/*
+ * The function's predict cache (help_predict_cache), which must exist: the
+ * place help_interval_datum keeps what it reuses from row to row.
+ */
+#define HELP_PREDICT_CACHE_OF(fcinfo) ((HelpPredictCache *) (fcinfo)->flinfo->fn_extra)
+
 /* The probability that a prediction's latency is at most max_ms. */
 extern double help_probability_within(const HelpTransfer *transfer,
 									  const HelpRowPrediction *r, double max_ms);

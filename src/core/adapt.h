@@ -1,6 +1,6 @@
 /*
  * adapt.h
- *	  Adaptation of a meta-trained predictor to one device (HELP-METHOD.md
+ *	  Adaptation of a meta-trained predictor to one device (docs/method.md
  *	  section 5): per modulator draw, Meta-SGD steps on the support set; then
  *	  predictions averaged over the draws and mapped back to milliseconds.
  */

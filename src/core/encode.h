@@ -1,6 +1,6 @@
 /*
  * encode.h
- *	  Architecture encoders for the three search spaces (HELP-METHOD.md section 2).
+ *	  Architecture encoders for the three search spaces (docs/method.md section 2).
  */
 #ifndef HELP_ENCODE_H
 #define HELP_ENCODE_H

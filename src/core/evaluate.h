@@ -1,6 +1,6 @@
 /*
  * evaluate.h
- *	  HELP-METHOD.md section 7 on one device: adapt on a support set, predict
+ *	  docs/method.md section 7 on one device: adapt on a support set, predict
  *	  the query set, and score the ranking by Spearman's rho.  What a
  *	  meta-training run's validation computes per meta-valid device.
  */

@@ -55,7 +55,7 @@ help_space_from_name(const char *name)
 	return -1;
 }
 
-/* Length of the architecture encoding of a space (HELP-METHOD.md section 2). */
+/* Length of the architecture encoding of a space (docs/method.md section 2). */
 int
 help_space_encoding_dim(HelpSpace space)
 {

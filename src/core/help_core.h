@@ -57,7 +57,7 @@ extern HelpStatus help_set_error(HelpError *err, HelpStatus status,
 								 const char *fmt,...)
 			__attribute__((format(printf, 3, 4)));
 
-/* Architecture encoding widths (HELP-METHOD.md section 2). */
+/* Architecture encoding widths (docs/method.md section 2). */
 #define HELP_NB201_NODES 9
 #define HELP_NB201_FEATS 8
 #define HELP_NB201_ENC_DIM (HELP_NB201_NODES * HELP_NB201_FEATS + \

@@ -1,6 +1,6 @@
 /*
  * hvp.h
- *	  Exact Hessian-vector products of the support loss (HELP-METHOD.md
+ *	  Exact Hessian-vector products of the support loss (docs/method.md
  *	  section 6): the second-order terms of the meta-gradient.
  *
  * Pearlmutter's R-operator: a tangent pass along v through the forward pass,

@@ -1,6 +1,6 @@
 /*
  * layout.h
- *	  Parameter layout of the HELP predictor (HELP-METHOD.md section 3) and
+ *	  Parameter layout of the HELP predictor (docs/method.md section 3) and
  *	  of its inference network (section 4).
  *
  * Parameters are one flat float vector in the PyTorch checkpoint's order and

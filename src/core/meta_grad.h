@@ -1,6 +1,6 @@
 /*
  * meta_grad.h
- *	  The meta-loss of one task and its gradient (HELP-METHOD.md section 6):
+ *	  The meta-loss of one task and its gradient (docs/method.md section 6):
  *	  modulate the predictor by a draw of z, take Meta-SGD steps on the
  *	  support set, score the query set, add the KL term; then differentiate
  *	  all of it, second order through the inner steps, with respect to the

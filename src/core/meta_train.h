@@ -1,6 +1,6 @@
 /*
  * meta_train.h
- *	  Meta-training (HELP-METHOD.md section 6): episodes of distinct devices,
+ *	  Meta-training (docs/method.md section 6): episodes of distinct devices,
  *	  support/query splits of their trimmed meta-train pools, the second-order
  *	  meta-gradient of each task, and Adam on the predictor weights, inner
  *	  learning rates and inference network together.

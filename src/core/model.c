@@ -2,7 +2,7 @@
  * model.c
  *	  Forward and backward pass of the HELP predictor, and its workspaces.
  *
- * The network (HELP-METHOD.md section 3):
+ * The network (docs/method.md section 3):
  *	  architecture branch: 4 graph convolutions H <- relu(A (H W) + b) read out
  *		at the global node (NAS-Bench-201), or relu(fc1), relu(fc2) (FBNet, OFA);
  *	  hardware branch: relu(fc_hw1), relu(fc_hw2) of the hardware embedding;

@@ -1,6 +1,6 @@
 /*
  * model.h
- *	  Forward and backward pass of the HELP predictor (HELP-METHOD.md
+ *	  Forward and backward pass of the HELP predictor (docs/method.md
  *	  section 3) and the scratch memory they run in.
  *
  * The parameter layout is in layout.h; the batching helpers that the

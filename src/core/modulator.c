@@ -93,7 +93,7 @@ help_modulate(const HelpLayout *L, const float *theta, const double *z,
 	const int	biases[3] = {L->fc3_b, L->fc4_b, L->fc5_b};
 
 	/*
-	 * z modulates only the head (fc3, fc4, fc5), HELP-METHOD.md section 4: the
+	 * z modulates only the head (fc3, fc4, fc5), docs/method.md section 4: the
 	 * first H z values scale fc3's input columns, the next H fc4's, the next H
 	 * fc5's, each by 1 + c z, and the last 3 shift each layer's biases by c z.
 	 */

@@ -1,6 +1,6 @@
 /*
  * modulator.h
- *	  The variational modulator (HELP-METHOD.md section 4): the inference
+ *	  The variational modulator (docs/method.md section 4): the inference
  *	  network maps a hardware embedding to a Gaussian over z, and a draw of z
  *	  rescales the head's weights and shifts its biases.
  */

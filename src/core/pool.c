@@ -1,6 +1,6 @@
 /*
  * pool.c
- *	  Outlier trimming and hardware embeddings (HELP-METHOD.md section 1).
+ *	  Outlier trimming and hardware embeddings (docs/method.md section 1).
  */
 #include "pool.h"
 

@@ -1,6 +1,6 @@
 /*
  * pool.h
- *	  A device's architecture pools as HELP-METHOD.md section 1 prepares
+ *	  A device's architecture pools as docs/method.md section 1 prepares
  *	  them for meta-training: outlier trimming and the hardware embedding.
  */
 #ifndef HELP_POOL_H

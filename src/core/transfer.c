@@ -112,11 +112,25 @@ help_transfer_predict(const HelpTransfer *t, const float *X, const double *help_
 
 /* See transfer.h. */
 double
-help_transfer_quantile(const HelpTransfer *t, double mean_ms, double scale_ms, double q)
+help_transfer_standard_quantile(const HelpTransfer *t, double q)
 {
-	double		v = mean_ms + scale_ms * help_student_t_quantile(q, t->model.dof);
+	return help_student_t_quantile(q, t->model.dof);
+}
+
+/* See transfer.h. */
+double
+help_transfer_quantile_at(const HelpTransfer *t, double mean_ms, double scale_ms, double t_q)
+{
+	double		v = mean_ms + scale_ms * t_q;
 
 	return v > t->floor_ms ? v : t->floor_ms;
+}
+
+/* See transfer.h. */
+double
+help_transfer_quantile(const HelpTransfer *t, double mean_ms, double scale_ms, double q)
+{
+	return help_transfer_quantile_at(t, mean_ms, scale_ms, help_transfer_standard_quantile(t, q));
 }
 
 /* See transfer.h. */

@@ -94,6 +94,16 @@ extern void help_transfer_predict(const HelpTransfer *transfer, const float *X,
 extern double help_transfer_quantile(const HelpTransfer *transfer, double mean_ms,
 									 double scale_ms, double q);
 
+/*
+ * The same in two steps, for many predictions at one q: the standard
+ * quantile t_q of the model's distribution (an iterative computation), then
+ * a prediction's quantile mean_ms + scale_ms t_q (floored like every
+ * prediction).
+ */
+extern double help_transfer_standard_quantile(const HelpTransfer *transfer, double q);
+extern double help_transfer_quantile_at(const HelpTransfer *transfer, double mean_ms,
+										double scale_ms, double t_q);
+
 /* The probability that the latency is at most max_ms. */
 extern double help_transfer_probability_within(const HelpTransfer *transfer,
 											   double mean_ms, double scale_ms,

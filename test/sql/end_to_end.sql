@@ -1,13 +1,14 @@
 -- pg_regress: import, round-trips, encoders, embedding, adaptation,
--- prediction and rank correlation against the shared data.
+-- prediction and rank correlation against the shipped data (data/help, or
+-- HELP_DATA; data/read.sh reads a file compressed or not).
 \set VERBOSITY terse
 \getenv data_dir HELP_DATA
 \set f :data_dir '/nasbench201/help_checkpoint.json'
-\set nb `cat :f`
+\set nb `data/read.sh :f`
 \set f :data_dir '/fbnet/help_checkpoint.json'
-\set fb `cat :f`
+\set fb `data/read.sh :f`
 \set f :data_dir '/ofa/help_checkpoint.json'
-\set of `cat :f`
+\set of `data/read.sh :f`
 
 -- the three published checkpoints import, with their parameter counts
 CREATE TABLE preds AS
@@ -61,14 +62,14 @@ SELECT help_embed_device(ARRAY[3, 1, 2, 5, 4, 10, 6, 7, 8, 9]::float8[]) AS embe
 SELECT help_embed_device(pos::int, lat) = help_embed_device(ARRAY[3, 1, 2, 5, 4, 10, 6, 7, 8, 9]::float8[]) AS agg_equals_array
 FROM (SELECT * FROM unnest(ARRAY[3, 1, 2, 5, 4, 10, 6, 7, 8, 9]::float8[]) WITH ORDINALITY u(lat, pos) ORDER BY lat DESC) s;
 
--- a meta_valid device of the shared data: load what the end-to-end check needs
+-- a meta_valid device of the data: load what the end-to-end check needs
 CREATE TABLE lat (device text, arch_idx int, latency_ms float8);
 \set f :data_dir '/nasbench201/latency.csv'
-\copy lat FROM PROGRAM 'grep -E "^(device|titanx_32),"  ${HELP_DATA}/nasbench201/latency.csv' WITH (FORMAT csv, HEADER)
+\copy lat FROM PROGRAM 'data/read.sh "$HELP_DATA/nasbench201/latency.csv" | grep -E "^(device|titanx_32),"' WITH (FORMAT csv, HEADER)
 CREATE TABLE cells (arch_idx int, arch_str text);
-\copy cells FROM PROGRAM 'cat ${HELP_DATA}/nasbench201/architectures.csv' WITH (FORMAT csv, HEADER)
+\copy cells FROM PROGRAM 'data/read.sh "$HELP_DATA/nasbench201/architectures.csv"' WITH (FORMAT csv, HEADER)
 CREATE TABLE ref (position int, arch_idx int);
-\copy ref FROM PROGRAM 'cat ${HELP_DATA}/nasbench201/reference_archs.csv' WITH (FORMAT csv, HEADER)
+\copy ref FROM PROGRAM 'data/read.sh "$HELP_DATA/nasbench201/reference_archs.csv"' WITH (FORMAT csv, HEADER)
 SELECT count(*) AS cells, count(DISTINCT arch_idx) FROM cells;
 
 CREATE TABLE dev AS

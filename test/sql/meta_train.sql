@@ -1,17 +1,17 @@
--- pg_regress: help_meta_train on the shared NAS-Bench-201 data: a short run
+-- pg_regress: help_meta_train on the NAS-Bench-201 data: a short run
 -- beats the untrained predictor, the result does not depend on row order,
 -- and a statement_timeout stops a long run promptly.
 \set VERBOSITY terse
 SET client_min_messages = warning;
 
 CREATE TABLE mt_lat (device text, arch_idx int, latency_ms float8);
-\copy mt_lat FROM PROGRAM 'cat ${HELP_DATA}/nasbench201/latency.csv' WITH (FORMAT csv, HEADER)
+\copy mt_lat FROM PROGRAM 'data/read.sh "$HELP_DATA/nasbench201/latency.csv"' WITH (FORMAT csv, HEADER)
 CREATE TABLE mt_cells (arch_idx int, arch_str text);
-\copy mt_cells FROM PROGRAM 'cat ${HELP_DATA}/nasbench201/architectures.csv' WITH (FORMAT csv, HEADER)
+\copy mt_cells FROM PROGRAM 'data/read.sh "$HELP_DATA/nasbench201/architectures.csv"' WITH (FORMAT csv, HEADER)
 CREATE TABLE mt_ref (position int, arch_idx int);
-\copy mt_ref FROM PROGRAM 'cat ${HELP_DATA}/nasbench201/reference_archs.csv' WITH (FORMAT csv, HEADER)
+\copy mt_ref FROM PROGRAM 'data/read.sh "$HELP_DATA/nasbench201/reference_archs.csv"' WITH (FORMAT csv, HEADER)
 CREATE TABLE mt_split (split text, device text);
-\copy mt_split FROM PROGRAM 'cat ${HELP_DATA}/nasbench201/splits.csv' WITH (FORMAT csv, HEADER)
+\copy mt_split FROM PROGRAM 'data/read.sh "$HELP_DATA/nasbench201/splits.csv"' WITH (FORMAT csv, HEADER)
 
 -- the meta-train devices and one validation device, on the meta-train and
 -- query pools (arch_idx < 1900) and the reference architectures

@@ -5,7 +5,7 @@
 \set VERBOSITY terse
 \getenv data_dir HELP_DATA
 \set f :data_dir '/nasbench201/help_checkpoint.json'
-\set nb `cat :f`
+\set nb `data/read.sh :f`
 SET client_min_messages = warning;
 
 -- by construction: no SQL or PL/pgSQL function of the extension without

@@ -1,5 +1,5 @@
 -- pg_regress: the tables, the loaders and the latency-constrained NAS
--- workflow, on a small subset of the shared data (data/subset.sh: per space
+-- workflow, on a small subset of the data (data/subset.sh: per space
 -- the architectures with arch_idx < 300, the reference architectures and
 -- the first 60 MetaD2A candidates, on a few devices).
 \set VERBOSITY terse
@@ -82,7 +82,7 @@ SELECT before = pg_temp.fingerprint() AS second_load_changes_nothing FROM fp;
 \! rm -rf test/results/wf_bad && cp -r test/results/wf_data test/results/wf_bad && sed -i '1s/.*/device,arch,latency_ms/' test/results/wf_bad/nasbench201/latency.csv
 \! psql -X -q -v data=test/results/wf_bad -f data/load.sql < /dev/null 2>&1 | sed -e 's/^psql:[^ ]* //'
 -- (a changed checkpoint: nasbench201 loads, adding nothing; fbnet is refused)
-\! rm -rf test/results/wf_bad && cp -r test/results/wf_data test/results/wf_bad && rm test/results/wf_bad/fbnet/help_checkpoint.json && sed -e 's/"data"/"data" /' "$HELP_DATA/fbnet/help_checkpoint.json" > test/results/wf_bad/fbnet/help_checkpoint.json
+\! rm -rf test/results/wf_bad && cp -r test/results/wf_data test/results/wf_bad && rm test/results/wf_bad/fbnet/help_checkpoint.json* && data/read.sh "$HELP_DATA/fbnet/help_checkpoint.json" | sed -e 's/"data"/"data" /' > test/results/wf_bad/fbnet/help_checkpoint.json
 \! psql -X -q -v data=test/results/wf_bad -f data/load.sql < /dev/null 2>&1 | sed -e 's/^psql:[^ ]* //'
 SELECT before = pg_temp.fingerprint() AS refused_loads_change_nothing FROM fp;
 
@@ -240,6 +240,8 @@ SELECT pg_temp.err($$SELECT help_adapt_device('nasbench201/published', 'my_devic
 SELECT pg_temp.err($$SELECT help_adapt_device('nasbench201/published', 'gold_6240', 'nasbench201/gold_6240', '{1,2,3}', replace => false)$$) AS adapt_name_taken;
 SELECT pg_temp.err($$SELECT help_adapt_device('nasbench201/published', 'gold_6240', 'nasbench201/published', '{1,2,3}')$$) AS adapt_over_meta_trained;
 SELECT stored_as, support_rows FROM help_adapt_device('nasbench201/published', 'gold_6240', 'nasbench201/again', '{1,2,3}');
+-- (a fixed creation time, which the NOTICE of the replacement names)
+UPDATE help_predictors SET created_at = '2026-01-01 00:00+00' WHERE name = 'nasbench201/again';
 SELECT stored_as, support_rows FROM help_adapt_device('nasbench201/published', 'gold_6240', 'nasbench201/again', '{1,2,3,4}');
 SELECT count(*) AS one_row, min(jsonb_array_length(provenance -> 'support_arch_idx')) AS support_rows
 FROM help_predictors WHERE name = 'nasbench201/again';
@@ -265,6 +267,24 @@ SELECT pg_temp.err($$SELECT * FROM help_nas('nasbench201/gold_6240', 10, confide
 SELECT pg_temp.err($$SELECT * FROM help_nas('nasbench201/gold_6240', 10, confidence => 'NaN')$$) AS nas_confidence_nan;
 SELECT pg_temp.err($$SELECT * FROM help_nas('nasbench201/gold_6240', 10, confidence => NULL)$$) AS nas_confidence_null;
 SELECT count(*) AS predictors FROM help_predictors;
+
+-- the stored predictors, one readable line each (SELECT * FROM
+-- help_predictors prints about 3 MB a row): published, adapted, and a
+-- meta-trained one (0 episodes on the subset: its initial weights)
+SET client_min_messages = warning;
+INSERT INTO help_predictors (name, space, predictor, provenance)
+SELECT 'nasbench201/untrained', 'nasbench201',
+       help_meta_train(m.device, m.arch_idx, a.encoding, m.latency_ms,
+                       jsonb_build_object('space', 'nasbench201', 'episodes', 0, 'tasks_per_episode', 1, 'train_pool', 200, 'query_pool', 50, 'query', 100,
+                                          'valid_devices', '["titanx_32"]'::jsonb,
+                                          'reference_archs', (SELECT jsonb_agg(arch_idx ORDER BY position)
+                                                              FROM help_reference_archs WHERE space = 'nasbench201'))),
+       '{"function": "help_meta_train"}'
+FROM help_measurements m JOIN help_architectures a USING (space, arch_idx)
+WHERE m.space = 'nasbench201' AND m.device IN ('gold_6240', 'titanx_32');
+RESET client_min_messages;
+SELECT name, space, device, created_at <= now() AS created, summary, size FROM help_predictor_list ORDER BY name;
+SELECT max(octet_length(l::text)) < 300 AS short_lines FROM help_predictor_list l;
 
 -- pg_dump keeps the rows: dumped (only the gold_6240 predictor is kept, to
 -- keep the dump small) and restored into a fresh database, the same rows and

@@ -4,10 +4,10 @@
 \pset format unaligned
 \pset tuples_only true
 \pset pager off
--- HELP_DATA: the shared data folder (the Makefile exports it)
+-- HELP_DATA: the data folder (the Makefile exports it; default data/help)
 \getenv data_dir HELP_DATA
 \set ckpt_file :data_dir '/nasbench201/help_checkpoint.json'
-\set nb `cat :ckpt_file`
+\set nb `data/read.sh :ckpt_file`
 
 BEGIN;
 CREATE EXTENSION IF NOT EXISTS pgtap;

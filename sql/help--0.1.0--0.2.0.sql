@@ -2,11 +2,11 @@
 \echo Use "ALTER EXTENSION help UPDATE" to load this file. \quit
 
 -- Adaptation that transfers, intervals and probabilities, the choice of
--- architectures to measure (issues 11 and 12), search_path pinned in every
--- SQL and PL/pgSQL function and latencies bounded (issue 15).  Every
--- definition below is as sql/help.sql and sql/help_tables.sql of 0.2.0
--- give it: test/sql/upgrade.sql checks that an updated install's catalog
--- equals a fresh one's.
+-- architectures to measure (issues 11 and 12), the product's view and
+-- comments (issue 13), search_path pinned in every SQL and PL/pgSQL
+-- function and latencies bounded (issue 15).  Every definition below is as
+-- sql/help.sql and sql/help_tables.sql of 0.2.0 give it: test/sql/upgrade.sql
+-- checks that an updated install's catalog equals a fresh one's.
 
 -- Aggregates that were parallel safe but not labelled so (ALTER AGGREGATE
 -- cannot change the label; the catalog is updated as CREATE AGGREGATE would
@@ -16,71 +16,33 @@ WHERE oid IN ('help_embed_device(int, float8)'::regprocedure,
               'help_adapt(help_predictor, real[], real[], float8)'::regprocedure,
               'help_adapt(help_predictor, real[], real[], float8, jsonb)'::regprocedure);
 
--- Comments that changed
-
-COMMENT ON AGGREGATE help_adapt(help_predictor, real[], real[], float8) IS
-	'Adapt a meta-trained predictor to a device from its support measurements (method transfer, steps 2, mc_samples 10, seed 0)';
-
-COMMENT ON AGGREGATE help_adapt(help_predictor, real[], real[], float8, jsonb) IS
-	'Adapt a meta-trained predictor to a device; options {"method", "steps", "mc_samples", "seed", "latency_range"}';
-
-COMMENT ON FUNCTION help_predict_latency_stddev(help_predictor, real[]) IS
-	'Spread (sample standard deviation, ms) of HELP''s prediction across the modulator draws: not an error bar (see help_predict_interval)';
-
 -- Intervals and probabilities
 
 CREATE TYPE help_interval AS (latency_ms float8, lower_ms float8, upper_ms float8, stddev_ms float8);
 
-COMMENT ON TYPE help_interval IS
-	'A predicted latency (ms) with the bounds of its prediction interval (ms) and the spread of HELP''s modulator draws (stddev_ms, not an error bar)';
-
 CREATE FUNCTION help_predict_interval(predictor help_predictor, arch real[], level float8 DEFAULT 0.9) RETURNS help_interval
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-
-COMMENT ON FUNCTION help_predict_interval(help_predictor, real[], float8) IS
-	'Predicted latency of an encoded architecture with its prediction interval at level (default 0.9: the measured latency lies inside for about 90% of architectures)';
 
 CREATE FUNCTION help_predict_interval(predictor help_predictor, arch text, level float8 DEFAULT 0.9) RETURNS help_interval
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 
-COMMENT ON FUNCTION help_predict_interval(help_predictor, text, float8) IS
-	'Predicted latency of an architecture in native notation with its prediction interval at level (default 0.9)';
-
 CREATE FUNCTION help_predict_probability(predictor help_predictor, arch real[], max_latency_ms float8) RETURNS float8
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-
-COMMENT ON FUNCTION help_predict_probability(help_predictor, real[], float8) IS
-	'Probability that an encoded architecture''s latency on the predictor''s device is at most max_latency_ms';
 
 CREATE FUNCTION help_predict_probability(predictor help_predictor, arch text, max_latency_ms float8) RETURNS float8
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 
-COMMENT ON FUNCTION help_predict_probability(help_predictor, text, float8) IS
-	'Probability that an architecture''s latency (native notation) on the predictor''s device is at most max_latency_ms';
-
 CREATE FUNCTION help_predict_batch_interval(predictor help_predictor, arch real[], level float8 DEFAULT 0.9) RETURNS help_interval
 	AS 'MODULE_PATHNAME' LANGUAGE C WINDOW IMMUTABLE PARALLEL SAFE;
-
-COMMENT ON FUNCTION help_predict_batch_interval(help_predictor, real[], float8) IS
-	'Window function: help_predict_interval of every row of the partition, scored in batches';
 
 CREATE FUNCTION help_predict_batch_interval(predictor help_predictor, arch text, level float8 DEFAULT 0.9) RETURNS help_interval
 	AS 'MODULE_PATHNAME' LANGUAGE C WINDOW IMMUTABLE PARALLEL SAFE;
 
-COMMENT ON FUNCTION help_predict_batch_interval(help_predictor, text, float8) IS
-	'Window function: help_predict_interval of architectures in native notation, scored in batches';
-
 CREATE FUNCTION help_predict_batch_probability(predictor help_predictor, arch real[], max_latency_ms float8) RETURNS float8
 	AS 'MODULE_PATHNAME' LANGUAGE C WINDOW IMMUTABLE PARALLEL SAFE;
 
-COMMENT ON FUNCTION help_predict_batch_probability(help_predictor, real[], float8) IS
-	'Window function: help_predict_probability of every row of the partition, scored in batches';
-
 CREATE FUNCTION help_predict_batch_probability(predictor help_predictor, arch text, max_latency_ms float8) RETURNS float8
 	AS 'MODULE_PATHNAME' LANGUAGE C WINDOW IMMUTABLE PARALLEL SAFE;
-
-COMMENT ON FUNCTION help_predict_batch_probability(help_predictor, text, float8) IS
-	'Window function: help_predict_probability of architectures in native notation, scored in batches';
 
 -- Which architectures to measure
 
@@ -97,13 +59,14 @@ CREATE AGGREGATE help_suggest(predictor help_predictor, arch_idx int, arch real[
 	PARALLEL = SAFE
 );
 
-COMMENT ON AGGREGATE help_suggest(help_predictor, int, real[], boolean, int) IS
-	'The arch_idx of the n not-yet-measured architectures to measure next on the device of an adapted predictor (NULL: default prior), in the order chosen';
+-- help_adapt_device, help_score and help_nas have new parameters: replaced.
+DROP FUNCTION help_adapt_device(text, text, text, int[], jsonb);
+DROP FUNCTION help_score(text, int[]);
+DROP FUNCTION help_nas(text, float8, text, text);
 
 -- Workflow functions: search_path pinned, parallel labels; help_device_embedding
 -- is now help_embed_device(device, space), the old name a wrapper
 
--- A stored predictor by name (42704 when there is none).
 CREATE OR REPLACE FUNCTION help_stored_predictor(name text) RETURNS help_predictors
 LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
 SET search_path = pg_catalog, @extschema@, pg_temp AS $$
@@ -119,10 +82,6 @@ BEGIN
 	RETURN r;
 END $$;
 
-COMMENT ON FUNCTION help_stored_predictor(text) IS
-	'The help_predictors row of that name; error 42704 when there is none';
-
--- A stored predictor that is adapted to a device (55000 when it is not).
 CREATE OR REPLACE FUNCTION help_stored_adapted_predictor(name text) RETURNS help_predictors
 LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
 SET search_path = pg_catalog, @extschema@, pg_temp AS $$
@@ -137,11 +96,6 @@ BEGIN
 	RETURN r;
 END $$;
 
-COMMENT ON FUNCTION help_stored_adapted_predictor(text) IS
-	'The help_predictors row of that name, which must be adapted to a device (42704 unknown, 55000 not adapted)';
-
--- Hardware embedding of a stored device from its reference measurements:
--- help_embed_device of the numbers, looked up by device and space.
 CREATE FUNCTION help_embed_device(device text, space text) RETURNS real[]
 LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
 SET search_path = pg_catalog, @extschema@, pg_temp AS $$
@@ -180,27 +134,11 @@ BEGIN
 	RETURN result;
 END $$;
 
-COMMENT ON FUNCTION help_embed_device(text, text) IS
-	'Hardware embedding of a stored device from its stored measurements of the space''s 10 reference architectures';
-
--- The name help_embed_device(text, text) had before 0.2.0, kept so that
--- scripts written for 0.1.0 still run.
 CREATE OR REPLACE FUNCTION help_device_embedding(device text, space text) RETURNS real[]
 LANGUAGE sql STABLE STRICT PARALLEL SAFE
 SET search_path = pg_catalog, @extschema@, pg_temp
 AS $$ SELECT help_embed_device(device, space) $$;
 
-COMMENT ON FUNCTION help_device_embedding(text, text) IS
-	'Deprecated name of help_embed_device(device, space)';
-
--- help_adapt_device, help_score and help_nas have new parameters: replaced.
-DROP FUNCTION help_adapt_device(text, text, text, int[], jsonb);
-DROP FUNCTION help_score(text, int[]);
-DROP FUNCTION help_nas(text, float8, text, text);
-
--- Adapt a stored predictor to a stored device and store the result under
--- name, replacing an adapted predictor stored there before (the normal loop:
--- measure more, adapt again).
 CREATE FUNCTION help_adapt_device(base text, device text, name text, support int[] DEFAULT NULL, options jsonb DEFAULT NULL,
                                   replace boolean DEFAULT true,
                                   OUT stored_as text, OUT space text, OUT support_rows int)
@@ -293,11 +231,6 @@ BEGIN
 	END IF;
 END $$;
 
-COMMENT ON FUNCTION help_adapt_device(text, text, text, int[], jsonb, boolean) IS
-	'Adapt stored predictor base to a stored device (embedding from its reference measurements; support: the listed arch_idx, default its measurements in the space, at most 100) and store it as name, replacing an adapted predictor of that name unless replace is false; options go to help_adapt';
-
--- Meta-train a predictor on the stored measurements of a space's meta_train
--- devices, selecting on its meta_valid devices, and store it.
 CREATE OR REPLACE FUNCTION help_meta_train_space(space text, name text, options jsonb DEFAULT '{}',
                                       OUT stored_as text, OUT train_devices int, OUT valid_devices int,
                                       OUT best_episode int, OUT valid_spearman float8)
@@ -356,13 +289,6 @@ BEGIN
 	valid_spearman := (info ->> 'valid_spearman_mean')::float8;
 END $$;
 
-COMMENT ON FUNCTION help_meta_train_space(text, text, jsonb) IS
-	'Meta-train a predictor with help_meta_train on the stored measurements of the space''s meta_train devices (model selection on its meta_valid devices), store it as name; options go to help_meta_train';
-
--- Predicted latency of every architecture of the predictor's space (or of
--- the listed ones) on the predictor's device, with its prediction interval.
--- The one place where scoring of stored predictors happens: the demo query
--- goes through it.
 CREATE FUNCTION help_score(predictor text, subset int[] DEFAULT NULL, level float8 DEFAULT 0.9)
 RETURNS TABLE (arch_idx int, arch text, latency_ms float8, stddev_ms float8, lower_ms float8, upper_ms float8)
 LANGUAGE plpgsql STABLE PARALLEL SAFE
@@ -402,12 +328,6 @@ BEGIN
 	      WHERE a.space = p.space AND (subset IS NULL OR a.arch_idx = ANY (subset))) s;
 END $$;
 
-COMMENT ON FUNCTION help_score(text, int[], float8) IS
-	'Predicted latency (ms) of every architecture of the stored predictor''s space (or of arch_idx in subset) on its device, with the prediction interval at level (default 0.9) and the spread of HELP''s draws (stddev_ms)';
-
--- Latency-constrained NAS: the most accurate candidate whose probability of
--- meeting the budget is at least confidence (confidence 0: whose predicted
--- latency meets it); no row when none does.
 CREATE FUNCTION help_nas(predictor text, max_latency_ms float8, dataset text DEFAULT 'cifar100', source text DEFAULT NULL,
                          confidence float8 DEFAULT 0.9)
 RETURNS TABLE (arch_idx int, arch text, accuracy float8, latency_ms float8, stddev_ms float8, measured_ms float8,
@@ -466,12 +386,6 @@ BEGIN
 	LIMIT 1;
 END $$;
 
-COMMENT ON FUNCTION help_nas(text, float8, text, text, float8) IS
-	'Latency-constrained NAS: the most accurate candidate (help_accuracy rows of the dataset, optionally of one source) whose probability of a latency at most max_latency_ms on the stored predictor''s device is at least confidence (default 0.9; 0: whose predicted latency meets it), with its 90% interval and measured latency when stored; no row when none qualifies';
-
--- Which architectures to measure next on a device, beyond the reference
--- ones: help_suggest over the space's architectures, those the device has
--- already measured marked so.
 CREATE FUNCTION help_suggest_measurements(space text, n int, predictor text DEFAULT NULL)
 RETURNS TABLE (arch_idx int, arch text)
 LANGUAGE plpgsql STABLE PARALLEL SAFE
@@ -521,8 +435,26 @@ BEGIN
 	ORDER BY s.k;
 END $$;
 
-COMMENT ON FUNCTION help_suggest_measurements(text, int, text) IS
-	'The n architectures of a space to measure next on a device, beyond the reference ones and what the device has measured; predictor: a stored predictor adapted to the device (best after adapting on the reference measurements), NULL for the default prior';
+-- The stored predictors, one readable line each
+
+CREATE VIEW help_predictor_list AS
+SELECT p.name, p.space, p.device, p.created_at,
+       CASE
+       WHEN i -> 'adapted' = 'true' THEN
+           format('adapted to %s from %s: %s support rows, %s draws, seed %s',
+                  p.device, coalesce(p.provenance ->> 'base', 'a meta-trained predictor'),
+                  i #>> '{adaptation,support_rows}', i #>> '{adaptation,mc_samples}', i #>> '{adaptation,seed}')
+       WHEN i #>> '{provenance,source}' = 'checkpoint' THEN
+           'published checkpoint' || coalesce(', episode ' || (i #>> '{provenance,episode}'), '')
+       WHEN i #>> '{provenance,source}' = 'help_meta_train' THEN
+           format('meta-trained on %s devices, %s episodes, best %s (mean valid Spearman %s)',
+                  jsonb_array_length(i #> '{provenance,train_devices}'), i #>> '{provenance,episodes_done}',
+                  i #>> '{provenance,best_episode}', i #>> '{provenance,valid_spearman_mean}')
+       ELSE coalesce(i #>> '{provenance,source}', 'unknown origin')
+       END AS summary,
+       pg_size_pretty((i ->> 'size_bytes')::bigint) AS size
+FROM help_predictors p
+CROSS JOIN LATERAL help_predictor_info(p.predictor) i;
 
 -- Measured latencies lie between 1e-6 and 1e7 ms.  Stored rows outside
 -- that range stop the update with their count, so that nothing is changed
@@ -539,3 +471,312 @@ EXCEPTION WHEN check_violation THEN
 		USING ERRCODE = 'check_violation',
 		      HINT = 'Correct or delete them (SELECT * FROM help_measurements WHERE NOT (latency_ms >= 1e-6 AND latency_ms <= 1e7)), then run ALTER EXTENSION help UPDATE again.';
 END $$;
+
+-- Comments: every object's and column's, as 0.2.0 has them (those that did
+-- not change are set again to the same text).
+
+COMMENT ON FUNCTION help_predictor_in(cstring) IS
+	'Input function of help_predictor: its JSON text form (the checkpoint''s tensor layout), validated';
+
+COMMENT ON FUNCTION help_predictor_out(help_predictor) IS
+	'Output function of help_predictor: its JSON text form, which reads back bit for bit';
+
+COMMENT ON FUNCTION help_predictor_recv(internal) IS
+	'Binary input function of help_predictor (COPY BINARY, drivers), validated as strictly as the text form';
+
+COMMENT ON FUNCTION help_predictor_send(help_predictor) IS
+	'Binary output function of help_predictor';
+
+COMMENT ON TYPE help_predictor IS
+	'A HELP latency predictor: weights, Meta-SGD inner learning rates, inference network, and (once adapted) one device''s support set';
+
+COMMENT ON FUNCTION help_predictor_from_checkpoint(jsonb) IS
+	'Import a help_checkpoint.json (the HELP authors'' published weights)';
+
+COMMENT ON FUNCTION help_predictor_info(help_predictor) IS
+	'Search space, network kind, layer sizes, parameter counts, adaptation and provenance of a predictor';
+
+COMMENT ON FUNCTION help_encode(text, text) IS
+	'Encode an architecture given in its search space''s native notation';
+
+COMMENT ON FUNCTION help_embed_device(float8[]) IS
+	'Hardware embedding from a device''s latencies on the 10 reference architectures, in reference order';
+
+COMMENT ON FUNCTION help_embed_device_transfn(internal, int, float8) IS
+	'Internal: transition function of the help_embed_device aggregate (collects the reference latencies by position)';
+
+COMMENT ON FUNCTION help_embed_device_finalfn(internal) IS
+	'Internal: final function of the help_embed_device aggregate (the 10 positions, min-max scaled)';
+
+COMMENT ON AGGREGATE help_embed_device(int, float8) IS
+	'Hardware embedding from (reference position 1..10, latency) rows in any order';
+
+COMMENT ON FUNCTION help_adapt_transfn(internal, help_predictor, real[], real[], float8) IS
+	'Internal: transition function of the help_adapt aggregate (collects the support rows)';
+
+COMMENT ON FUNCTION help_adapt_transfn(internal, help_predictor, real[], real[], float8, jsonb) IS
+	'Internal: transition function of the help_adapt aggregate with options (collects the support rows)';
+
+COMMENT ON FUNCTION help_adapt_finalfn(internal) IS
+	'Internal: final function of the help_adapt aggregate (adapts and returns the adapted predictor)';
+
+COMMENT ON AGGREGATE help_adapt(help_predictor, real[], real[], float8) IS
+	'Adapt a meta-trained predictor to a device from its support measurements (method transfer, steps 2, mc_samples 10, seed 0)';
+
+COMMENT ON AGGREGATE help_adapt(help_predictor, real[], real[], float8, jsonb) IS
+	'Adapt a meta-trained predictor to a device; options {"method", "steps", "mc_samples", "seed", "latency_range"}';
+
+COMMENT ON FUNCTION help_predict_latency(help_predictor, real[]) IS
+	'Predicted latency (ms) of an encoded architecture on the device the predictor is adapted to';
+
+COMMENT ON FUNCTION help_predict_latency(help_predictor, text) IS
+	'Predicted latency (ms) of an architecture in native notation';
+
+COMMENT ON FUNCTION help_predict_latency_stddev(help_predictor, real[]) IS
+	'Spread (sample standard deviation, ms) of HELP''s prediction across the modulator draws: not an error bar (see help_predict_interval)';
+
+COMMENT ON FUNCTION help_predict_latency_stddev(help_predictor, text) IS
+	'Spread (ms) of the prediction of an architecture in native notation';
+
+COMMENT ON FUNCTION help_predict_batch(help_predictor, real[]) IS
+	'Window function: help_predict_latency for every row of the partition, scored in batches (one predictor per partition)';
+
+COMMENT ON FUNCTION help_predict_batch(help_predictor, text) IS
+	'Window function: help_predict_latency of architectures in native notation, scored in batches';
+
+COMMENT ON FUNCTION help_predict_batch_stddev(help_predictor, real[]) IS
+	'Window function: help_predict_latency_stddev for every row of the partition, scored in batches';
+
+COMMENT ON FUNCTION help_predict_batch_stddev(help_predictor, text) IS
+	'Window function: help_predict_latency_stddev of architectures in native notation, scored in batches';
+
+COMMENT ON TYPE help_prediction IS
+	'A predicted latency and its spread across the modulator draws, both in ms';
+
+COMMENT ON FUNCTION help_predict_batch_with_stddev(help_predictor, real[]) IS
+	'Window function: latency and spread (ms) of every row of the partition from one batched scoring';
+
+COMMENT ON FUNCTION help_predict_batch_with_stddev(help_predictor, text) IS
+	'Window function: latency and spread (ms) of architectures in native notation from one batched scoring';
+
+COMMENT ON TYPE help_interval IS
+	'A predicted latency (ms) with the bounds of its prediction interval (ms) and the spread of HELP''s modulator draws (stddev_ms, not an error bar)';
+
+COMMENT ON FUNCTION help_predict_interval(help_predictor, real[], float8) IS
+	'Predicted latency of an encoded architecture with its prediction interval at level (default 0.9: the measured latency lies inside for about 90% of architectures)';
+
+COMMENT ON FUNCTION help_predict_interval(help_predictor, text, float8) IS
+	'Predicted latency of an architecture in native notation with its prediction interval at level (default 0.9)';
+
+COMMENT ON FUNCTION help_predict_probability(help_predictor, real[], float8) IS
+	'Probability that an encoded architecture''s latency on the predictor''s device is at most max_latency_ms';
+
+COMMENT ON FUNCTION help_predict_probability(help_predictor, text, float8) IS
+	'Probability that an architecture''s latency (native notation) on the predictor''s device is at most max_latency_ms';
+
+COMMENT ON FUNCTION help_predict_batch_interval(help_predictor, real[], float8) IS
+	'Window function: help_predict_interval of every row of the partition, scored in batches';
+
+COMMENT ON FUNCTION help_predict_batch_interval(help_predictor, text, float8) IS
+	'Window function: help_predict_interval of architectures in native notation, scored in batches';
+
+COMMENT ON FUNCTION help_predict_batch_probability(help_predictor, real[], float8) IS
+	'Window function: help_predict_probability of every row of the partition, scored in batches';
+
+COMMENT ON FUNCTION help_predict_batch_probability(help_predictor, text, float8) IS
+	'Window function: help_predict_probability of architectures in native notation, scored in batches';
+
+COMMENT ON FUNCTION help_suggest_transfn(internal, help_predictor, int, real[], boolean, int) IS
+	'Internal: transition function of the help_suggest aggregate (collects the measured and candidate architectures)';
+
+COMMENT ON FUNCTION help_suggest_finalfn(internal) IS
+	'Internal: final function of the help_suggest aggregate (chooses the n architectures to measure next)';
+
+COMMENT ON AGGREGATE help_suggest(help_predictor, int, real[], boolean, int) IS
+	'The arch_idx of the n not-yet-measured architectures to measure next on the device of an adapted predictor (NULL: default prior), in the order chosen';
+
+COMMENT ON FUNCTION help_rank_transfn(internal, float8, float8) IS
+	'Internal: transition function of help_spearman and help_kendall (collects the pairs)';
+
+COMMENT ON FUNCTION help_rank_combinefn(internal, internal) IS
+	'Internal: combine function of help_spearman and help_kendall (merges partial states of a parallel plan)';
+
+COMMENT ON FUNCTION help_rank_serialfn(internal) IS
+	'Internal: serialization function of help_spearman and help_kendall (state to bytea for parallel workers)';
+
+COMMENT ON FUNCTION help_rank_deserialfn(bytea, internal) IS
+	'Internal: deserialization function of help_spearman and help_kendall';
+
+COMMENT ON FUNCTION help_spearman_finalfn(internal) IS
+	'Internal: final function of help_spearman (Spearman''s rho with average ranks for ties)';
+
+COMMENT ON FUNCTION help_kendall_finalfn(internal) IS
+	'Internal: final function of help_kendall (Kendall''s tau-b)';
+
+COMMENT ON AGGREGATE help_spearman(float8, float8) IS
+	'Spearman rank correlation (average ranks for ties); NULL when undefined';
+
+COMMENT ON AGGREGATE help_kendall(float8, float8) IS
+	'Kendall rank correlation tau-b; NULL when undefined';
+
+COMMENT ON FUNCTION help_meta_train_transfn(internal, text, int, real[], float8, jsonb) IS
+	'Internal: transition function of the help_meta_train aggregate (collects each device''s measurements)';
+
+COMMENT ON FUNCTION help_meta_train_finalfn(internal) IS
+	'Internal: final function of the help_meta_train aggregate (meta-trains and returns the best predictor)';
+
+COMMENT ON AGGREGATE help_meta_train(text, int, real[], float8, jsonb) IS
+	'Meta-train a predictor (docs/method.md, section 6) from many devices'' measurements; options {"space", "reference_archs", "valid_devices", "episodes", ...}';
+
+COMMENT ON TABLE help_devices IS
+	'Hardware devices (e.g. gold_6240, titanx_32: batch size after the last underscore where there is one)';
+
+COMMENT ON COLUMN help_devices.device IS
+	'Device name: letters, digits, _ . -; the batch size after the last underscore where there is one (titanx_32)';
+
+COMMENT ON COLUMN help_devices.description IS
+	'Free text about the device (optional)';
+
+COMMENT ON TABLE help_device_splits IS
+	'The HELP paper''s meta_train / meta_valid / meta_test device split, per search space';
+
+COMMENT ON COLUMN help_device_splits.space IS
+	'Search space: nasbench201, fbnet or ofa';
+
+COMMENT ON COLUMN help_device_splits.device IS
+	'The device (help_devices)';
+
+COMMENT ON COLUMN help_device_splits.split IS
+	'meta_train (meta-trained on), meta_valid (model selection) or meta_test (held back, unseen)';
+
+COMMENT ON TABLE help_architectures IS
+	'Architectures of a search space: index, native notation (cell string, fbnet op indices, ofa JSON) and its help_encode encoding';
+
+COMMENT ON COLUMN help_architectures.space IS
+	'Search space: nasbench201, fbnet or ofa';
+
+COMMENT ON COLUMN help_architectures.arch_idx IS
+	'Index of the architecture in its space (NAS-Bench-201: its NAS-Bench-201 index)';
+
+COMMENT ON COLUMN help_architectures.arch IS
+	'The architecture in the space''s native notation: NAS-Bench-201 cell string, FBNet op indices, OFA JSON';
+
+COMMENT ON COLUMN help_architectures.encoding IS
+	'help_encode(space, arch), computed on insert';
+
+COMMENT ON TABLE help_measurements IS
+	'Measured inference latency (ms) of an architecture on a device; one measurement per device and architecture';
+
+COMMENT ON COLUMN help_measurements.device IS
+	'The device measured (help_devices)';
+
+COMMENT ON COLUMN help_measurements.space IS
+	'Search space of the architecture';
+
+COMMENT ON COLUMN help_measurements.arch_idx IS
+	'The architecture measured (help_architectures)';
+
+COMMENT ON COLUMN help_measurements.latency_ms IS
+	'Measured inference latency in milliseconds (positive, finite)';
+
+COMMENT ON TABLE help_reference_archs IS
+	'The 10 reference architectures of a search space, in order: a device''s latencies on them form its hardware embedding';
+
+COMMENT ON COLUMN help_reference_archs.space IS
+	'Search space';
+
+COMMENT ON COLUMN help_reference_archs.position IS
+	'Position 1..10 in the hardware embedding';
+
+COMMENT ON COLUMN help_reference_archs.arch_idx IS
+	'The reference architecture at that position (help_architectures)';
+
+COMMENT ON TABLE help_predictors IS
+	'Stored predictors by name: meta-trained ones (device NULL) and ones adapted to a device';
+
+COMMENT ON COLUMN help_predictors.name IS
+	'Name the workflow functions take (e.g. nasbench201/published, nasbench201/gold_6240)';
+
+COMMENT ON COLUMN help_predictors.space IS
+	'Search space of the predictor (must match the predictor''s own)';
+
+COMMENT ON COLUMN help_predictors.device IS
+	'The device it is adapted to; NULL for a meta-trained predictor';
+
+COMMENT ON COLUMN help_predictors.predictor IS
+	'The predictor value (help_predictor_info describes it; help_predictor_list lists them readably)';
+
+COMMENT ON COLUMN help_predictors.created_at IS
+	'When it was stored';
+
+COMMENT ON COLUMN help_predictors.provenance IS
+	'Where it comes from: checkpoint file and md5, or base predictor, device, support arch_idx and options';
+
+COMMENT ON TABLE help_accuracy IS
+	'Test accuracy (%) of an architecture on a dataset, by source (e.g. metad2a: the MetaD2A candidates); the NAS candidates';
+
+COMMENT ON COLUMN help_accuracy.space IS
+	'Search space';
+
+COMMENT ON COLUMN help_accuracy.arch_idx IS
+	'The architecture (help_architectures)';
+
+COMMENT ON COLUMN help_accuracy.dataset IS
+	'Dataset the accuracy is measured on (e.g. cifar100)';
+
+COMMENT ON COLUMN help_accuracy.source IS
+	'Where the row comes from (e.g. metad2a: the MetaD2A candidates)';
+
+COMMENT ON COLUMN help_accuracy.accuracy IS
+	'Test accuracy in percent';
+
+COMMENT ON COLUMN help_accuracy.details IS
+	'Anything else the source gives (MetaD2A: rank and score)';
+
+COMMENT ON VIEW help_predictor_list IS
+	'The stored predictors, one short line each: name, space, device (adapted ones), created_at, where it comes from, size';
+
+COMMENT ON COLUMN help_predictor_list.name IS
+	'Name of the stored predictor';
+
+COMMENT ON COLUMN help_predictor_list.space IS
+	'Its search space';
+
+COMMENT ON COLUMN help_predictor_list.device IS
+	'The device it is adapted to; NULL for a meta-trained one';
+
+COMMENT ON COLUMN help_predictor_list.created_at IS
+	'When it was stored';
+
+COMMENT ON COLUMN help_predictor_list.summary IS
+	'Where it comes from: published checkpoint, meta-training, or adaptation (base, support rows, draws, seed)';
+
+COMMENT ON COLUMN help_predictor_list.size IS
+	'Size of the stored value';
+
+COMMENT ON FUNCTION help_stored_predictor(text) IS
+	'The help_predictors row of that name; error 42704 when there is none';
+
+COMMENT ON FUNCTION help_stored_adapted_predictor(text) IS
+	'The help_predictors row of that name, which must be adapted to a device (42704 unknown, 55000 not adapted)';
+
+COMMENT ON FUNCTION help_embed_device(text, text) IS
+	'Hardware embedding of a stored device from its stored measurements of the space''s 10 reference architectures';
+
+COMMENT ON FUNCTION help_device_embedding(text, text) IS
+	'Deprecated name of help_embed_device(device, space)';
+
+COMMENT ON FUNCTION help_adapt_device(text, text, text, int[], jsonb, boolean) IS
+	'Adapt stored predictor base to a stored device (embedding from its reference measurements; support: the listed arch_idx, default its measurements in the space, at most 100) and store it as name, replacing an adapted predictor of that name unless replace is false; options go to help_adapt';
+
+COMMENT ON FUNCTION help_meta_train_space(text, text, jsonb) IS
+	'Meta-train a predictor with help_meta_train on the stored measurements of the space''s meta_train devices (model selection on its meta_valid devices), store it as name; options go to help_meta_train';
+
+COMMENT ON FUNCTION help_score(text, int[], float8) IS
+	'Predicted latency (ms) of every architecture of the stored predictor''s space (or of arch_idx in subset) on its device, with the prediction interval at level (default 0.9) and the spread of HELP''s draws (stddev_ms)';
+
+COMMENT ON FUNCTION help_nas(text, float8, text, text, float8) IS
+	'Latency-constrained NAS: the most accurate candidate (help_accuracy rows of the dataset, optionally of one source) whose probability of a latency at most max_latency_ms on the stored predictor''s device is at least confidence (default 0.9; 0: whose predicted latency meets it), with its 90% interval and measured latency when stored; no row when none qualifies';
+
+COMMENT ON FUNCTION help_suggest_measurements(text, int, text) IS
+	'The n architectures of a space to measure next on a device, beyond the reference ones and what the device has measured; predictor: a stored predictor adapted to the device (best after adapting on the reference measurements), NULL for the default prior';

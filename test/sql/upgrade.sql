@@ -17,9 +17,13 @@ CREATE DATABASE help_upgrade;
 \c help_upgrade_fresh
 CREATE EXTENSION help;
 \i test/sql/include/catalog.sql
+\pset format unaligned
+\pset tuples_only on
 \o test/results/upgrade_fresh_catalog.txt
 SELECT line FROM pg_temp.help_catalog() line ORDER BY 1;
 \o
+\pset tuples_only off
+\pset format aligned
 
 -- 0.1.0 with a device, 100 cells, the published predictor and an adapted one
 \c help_upgrade
@@ -63,9 +67,13 @@ SELECT help_device_embedding('dev1', 'nasbench201') = help_embed_device('dev1', 
 
 -- the updated catalog is a fresh install's
 \i test/sql/include/catalog.sql
+\pset format unaligned
+\pset tuples_only on
 \o test/results/upgrade_updated_catalog.txt
 SELECT line FROM pg_temp.help_catalog() line ORDER BY 1;
 \o
+\pset tuples_only off
+\pset format aligned
 \! diff test/results/upgrade_fresh_catalog.txt test/results/upgrade_updated_catalog.txt && echo "the updated catalog equals a fresh install's"
 
 -- values that are unusual but accepted, in a user table: provenance with

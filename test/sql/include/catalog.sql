@@ -3,7 +3,8 @@
 -- includes volatility, strictness, parallel label, settings and body;
 -- aggregates through pg_aggregate; types with their I/O functions and
 -- attributes; tables with their columns, constraints and indexes, and
--- whether pg_dump keeps their rows) and its comment.  Two installs whose
+-- whether pg_dump keeps their rows; views with their query and columns) and
+-- its comment.  Two installs whose
 -- lines are equal are the same extension: test/sql/upgrade.sql compares a
 -- fresh install with an updated one.
 CREATE FUNCTION pg_temp.help_catalog() RETURNS SETOF text LANGUAGE sql AS $$
@@ -40,9 +41,10 @@ SELECT format('%s | %s | comment: %s', pg_describe_object(m.classid, m.objid, 0)
 FROM members m
 JOIN pg_type t ON m.classid = 'pg_type'::regclass AND t.oid = m.objid
 UNION ALL
--- tables: kind, registration for pg_dump, comment
-SELECT format('%s | kind %s | dumped %s | comment: %s', pg_describe_object(m.classid, m.objid, 0), c.relkind,
-              c.oid = ANY (ext.extconfig), obj_description(c.oid, 'pg_class'))
+-- tables and views: kind, registration for pg_dump, a view's query, comment
+SELECT format('%s | kind %s | dumped %s | %s | comment: %s', pg_describe_object(m.classid, m.objid, 0), c.relkind,
+              c.oid = ANY (ext.extconfig), CASE WHEN c.relkind = 'v' THEN pg_get_viewdef(c.oid) END,
+              obj_description(c.oid, 'pg_class'))
 FROM members m, ext
 JOIN pg_class c ON true
 WHERE m.classid = 'pg_class'::regclass AND c.oid = m.objid
@@ -57,7 +59,7 @@ FROM members m
 JOIN pg_class c ON m.classid = 'pg_class'::regclass AND c.oid = m.objid
 JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
 LEFT JOIN pg_attrdef ad ON ad.adrelid = c.oid AND ad.adnum = a.attnum
-WHERE c.relkind = 'r'
+WHERE c.relkind IN ('r', 'v')
 UNION ALL
 -- their constraints
 SELECT format('%s constraint %s %s', c.oid::regclass, con.conname, pg_get_constraintdef(con.oid))

@@ -313,6 +313,11 @@ BEGIN
 	space := b.space;
 	hw := help_embed_device(device, space);
 
+	-- Adaptations under one name take turns (until the transaction ends):
+	-- two that both found no predictor there, or both saw one that the other
+	-- then replaced, would both insert, and one would fail on the key.
+	PERFORM pg_advisory_xact_lock(hashtextextended('help_adapt_device ' || name, 0));
+
 	-- an existing name: an adapted predictor is replaced (unless replace is
 	-- false); a meta-trained one never is, since it cannot be recomputed
 	SELECT * INTO old FROM help_predictors p WHERE p.name = help_adapt_device.name FOR UPDATE;

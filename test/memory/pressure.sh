@@ -93,6 +93,18 @@ predict="SELECT count(x) FROM (SELECT help_predict_batch(a.p, c.enc) OVER () AS 
 run_session 64 "$predict" "$predict"
 echo "a fresh session 64 MB from its address-space limit scores 400 cells: $(outcome "$out/$session.log" 1)"
 
+# ... and each thread OpenBLAS starts maps a buffer of its own: raising
+# help.blas_threads to the number of cores with 64 MB left must be refused
+# (53200) rather than start threads that spin, and scoring must then work
+# (on one core there is no thread to start, and nothing to refuse).
+run_session 64 "SELECT set_config('help.blas_threads', max_val, false) IS NOT NULL AS raised FROM pg_settings WHERE name = 'help.blas_threads';
+$predict" "$predict"
+threads=$(outcome "$out/$session.log" 1)
+case "$threads" in
+	oom:*|ok) threads="no thread started without room, scoring works: $(outcome "$out/$session.log" 2)" ;;
+esac
+echo "raising help.blas_threads 64 MB from the limit: $threads"
+
 # Run query in sessions limited to $2, $2 + $3, ... $4 MB, and again without
 # a limit after each; counts the sessions whose limited run failed with 53200
 # (oom), those of them that failed while caching the adapted state

@@ -1,13 +1,17 @@
 # PGXS build of the help extension.
 EXTENSION = help
-EXTVERSION = 0.1.0
+EXTVERSION = 0.2.0
 MODULE_big = help
 
 CORE_SRCS = $(sort $(wildcard src/core/*.c))
 PG_SRCS = $(sort $(wildcard src/*.c))
 OBJS = $(CORE_SRCS:.c=.o) $(PG_SRCS:.c=.o)
 
+# This version's install script is built from sql/help.sql and
+# sql/help_tables.sql; the install scripts of released versions and the
+# upgrade scripts from them are checked in as they shipped.
 DATA_built = sql/$(EXTENSION)--$(EXTVERSION).sql
+DATA = $(filter-out $(DATA_built),$(wildcard sql/$(EXTENSION)--*.sql))
 
 TESTS = $(sort $(wildcard test/sql/*.sql))
 REGRESS = $(patsubst test/sql/%.sql,%,$(TESTS))
@@ -37,6 +41,7 @@ PG_CFLAGS = $(OPTFLAGS) $(WARNFLAGS)
 SHLIB_LINK = $(JSONC_LIBS) -lm
 
 EXTRA_CLEAN = $(DATA_built) test/results test/regression.diffs test/regression.out \
+	test/fuzz/bin test/fuzz/obj test/fuzz/work \
 	core_test bench/meta_test_core bench/meta_train_core bench/predict_core bench/host_core dist
 
 # Tests and benchmarks read the data folder from here: by default the dataset
@@ -119,3 +124,81 @@ bench/predict_core: bench/predict_core.c bench/help_data.c bench/help_data.h ben
 # random cells measured in two shuffled passes, as help_measure_host does.
 bench/host_core: bench/host_core.c bench/bench_clock.h $(CORE_SRCS) src/core/*.h
 	$(CC) $(OPTFLAGS) $(WARNFLAGS) -Isrc/core $(BLAS_CFLAGS) -o $@ bench/host_core.c $(CORE_SRCS) -lm
+
+# Fuzzing with libFuzzer (clang; Debian: clang-14 libclang-rt-14-dev).  One
+# target per parser of untrusted input: the strict JSON checker and the
+# encoders of the core alone; help_predictor's text and binary input,
+# checkpoint import, the options and help_encode's texts through the
+# PostgreSQL layer's own code, run outside a server by test/fuzz/pg_shim.c.
+#   make fuzz [FUZZ_SECONDS=60]   each target for that long, from the seeds
+#   make fuzz-smoke               each target for a few seconds (CI)
+#   make fuzz-seeds               regenerate test/fuzz/corpus/ (checked in)
+# New inputs go to test/fuzz/work/TARGET, crashes to test/fuzz/work/.
+FUZZ_CC ?= clang-14
+FUZZ_SECONDS ?= 60
+FUZZ_SMOKE_SECONDS ?= 5
+FUZZ_TARGETS = json encode arch options predictor_text predictor_binary checkpoint
+FUZZ_SANITIZE = -fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZ_CFLAGS = -g -O1 -fno-omit-frame-pointer $(FUZZ_SANITIZE) -Wall -Werror \
+	-Wno-unused-command-line-argument -Wno-ignored-attributes
+FUZZ_PG_SRCS = predictor_text predictor_binary predictor_type json_util json_write tensor_json \
+	options ofa_json encode_sql errors
+FUZZ_CORE_OBJS = $(patsubst src/core/%.c,test/fuzz/obj/core_%.o,$(CORE_SRCS))
+FUZZ_PG_OBJS = $(patsubst %,test/fuzz/obj/pg_%.o,$(FUZZ_PG_SRCS)) test/fuzz/obj/pg_shim.o
+FUZZ_PG_CPPFLAGS = -Isrc -Isrc/core -Itest/fuzz -I$(shell $(PG_CONFIG) --includedir-server) $(BLAS_CFLAGS) $(JSONC_CFLAGS)
+
+test/fuzz/obj/core_%.o: src/core/%.c src/core/*.h
+	@mkdir -p test/fuzz/obj
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -Isrc/core $(BLAS_CFLAGS) -c $< -o $@
+test/fuzz/obj/pg_%.o: src/%.c src/*.h src/core/*.h
+	@mkdir -p test/fuzz/obj
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link $(FUZZ_PG_CPPFLAGS) -c $< -o $@
+test/fuzz/obj/pg_shim.o: test/fuzz/pg_shim.c test/fuzz/pg_shim.h test/fuzz/fuzz_require.h
+	@mkdir -p test/fuzz/obj
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link $(FUZZ_PG_CPPFLAGS) -c $< -o $@
+
+test/fuzz/bin/fuzz_json: test/fuzz/fuzz_json.c $(FUZZ_CORE_OBJS)
+	@mkdir -p test/fuzz/bin
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -Isrc/core $(JSONC_CFLAGS) $^ -o $@ $(JSONC_LIBS) -lm
+test/fuzz/bin/fuzz_encode: test/fuzz/fuzz_encode.c $(FUZZ_CORE_OBJS)
+	@mkdir -p test/fuzz/bin
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -Isrc/core $^ -o $@ -lm
+test/fuzz/bin/fuzz_%: test/fuzz/fuzz_%.c test/fuzz/fuzz_common.h $(FUZZ_CORE_OBJS) $(FUZZ_PG_OBJS)
+	@mkdir -p test/fuzz/bin
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $(FUZZ_PG_CPPFLAGS) $(filter %.c %.o,$^) -o $@ $(JSONC_LIBS) -lm
+test/fuzz/bin/make_seeds: test/fuzz/make_seeds.c test/fuzz/fuzz_common.h $(FUZZ_CORE_OBJS) $(FUZZ_PG_OBJS)
+	@mkdir -p test/fuzz/bin
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link $(FUZZ_PG_CPPFLAGS) $(filter %.c %.o,$^) -o $@ $(JSONC_LIBS) -lm
+
+.PHONY: fuzz fuzz-smoke fuzz-seeds fuzz-build
+fuzz-build: $(patsubst %,test/fuzz/bin/fuzz_%,$(FUZZ_TARGETS))
+fuzz-seeds: test/fuzz/bin/make_seeds
+	rm -rf test/fuzz/corpus && test/fuzz/bin/make_seeds test/fuzz/corpus
+fuzz fuzz-smoke: fuzz-build
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		mkdir -p test/fuzz/work/$$t; \
+		echo "== fuzz_$$t"; \
+		test/fuzz/bin/fuzz_$$t -max_total_time=$(if $(filter fuzz-smoke,$@),$(FUZZ_SMOKE_SECONDS),$(FUZZ_SECONDS)) \
+			-print_final_stats=1 -artifact_prefix=test/fuzz/work/ -rss_limit_mb=4096 \
+			test/fuzz/work/$$t test/fuzz/corpus/$$t 2>&1 | grep -E "^(INFO: seed corpus|#[0-9]+[[:space:]]+DONE|stat::number_of_executed_units|stat::peak_rss_mb|==[0-9]+==ERROR|SUMMARY|property failed)" || true; \
+		test -z "$$(ls test/fuzz/work/crash-* test/fuzz/work/leak-* test/fuzz/work/oom-* test/fuzz/work/timeout-* 2>/dev/null)" || { echo "fuzz_$$t found a failure: test/fuzz/work/"; exit 1; }; \
+	done
+
+# Load and memory, against the server PGHOST names or else a scratch
+# cluster: 8 clients for 60 s mixing scoring, prediction and adaptation,
+# then every stored predictor checked, then backend memory over 1,000
+# adapt-and-score calls.  Outside make test (about 3 minutes).
+.PHONY: load
+ifeq ($(strip $(PGHOST)),)
+load:
+	test/scratch_cluster.sh $(MAKE) load
+else
+load:
+	test/load/run.sh
+endif
+
+# The regression tests against a scratch server under valgrind's memcheck,
+# counting the errors in the extension's code.  Slow; not in CI.
+.PHONY: valgrind
+valgrind:
+	PG_CONFIG=$(PG_CONFIG) test/valgrind/run.sh

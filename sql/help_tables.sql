@@ -63,7 +63,7 @@ CREATE TABLE help_measurements (
 	space      text NOT NULL,
 	arch_idx   int  NOT NULL,
 	latency_ms float8 NOT NULL
-	           CONSTRAINT help_measurements_latency_positive_finite CHECK (latency_ms > 0 AND latency_ms < 'infinity'),
+	           CONSTRAINT help_measurements_latency_in_range CHECK (latency_ms >= 1e-6 AND latency_ms <= 1e7),
 	PRIMARY KEY (device, space, arch_idx),
 	FOREIGN KEY (space, arch_idx) REFERENCES help_architectures
 );
@@ -193,9 +193,17 @@ COMMENT ON COLUMN help_predictor_list.size IS
 
 -- Workflow -------------------------------------------------------------------
 
+-- Every SQL and PL/pgSQL function of the extension runs with its search_path
+-- pinned to pg_catalog, the extension's schema and pg_temp last: the names
+-- in its body (functions, operators, tables, types) resolve there and
+-- nowhere else, whatever the caller's search_path, so an object planted in
+-- a schema the caller searches first (public, say) is never called, and the
+-- functions work with the extension's schema off the path.
+
 -- A stored predictor by name (42704 when there is none).
 CREATE FUNCTION help_stored_predictor(name text) RETURNS help_predictors
-LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE AS $$
+LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, @extschema@, pg_temp AS $$
 DECLARE
 	r help_predictors;
 BEGIN
@@ -212,7 +220,8 @@ COMMENT ON FUNCTION help_stored_predictor(text) IS
 
 -- A stored predictor that is adapted to a device (55000 when it is not).
 CREATE FUNCTION help_stored_adapted_predictor(name text) RETURNS help_predictors
-LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE AS $$
+LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, @extschema@, pg_temp AS $$
 DECLARE
 	r help_predictors := help_stored_predictor(name);
 BEGIN
@@ -230,7 +239,7 @@ COMMENT ON FUNCTION help_stored_adapted_predictor(text) IS
 -- help_embed_device of the numbers, looked up by device and space.
 CREATE FUNCTION help_embed_device(device text, space text) RETURNS real[]
 LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
-SET search_path = @extschema@, pg_catalog, pg_temp AS $$
+SET search_path = pg_catalog, @extschema@, pg_temp AS $$
 DECLARE
 	missing int[];
 	result real[];
@@ -272,7 +281,7 @@ COMMENT ON FUNCTION help_embed_device(text, text) IS
 -- scripts written for 0.1.0 still run.
 CREATE FUNCTION help_device_embedding(device text, space text) RETURNS real[]
 LANGUAGE sql STABLE STRICT PARALLEL SAFE
-SET search_path = @extschema@, pg_catalog, pg_temp
+SET search_path = pg_catalog, @extschema@, pg_temp
 AS $$ SELECT help_embed_device(device, space) $$;
 COMMENT ON FUNCTION help_device_embedding(text, text) IS
 	'Deprecated name of help_embed_device(device, space)';
@@ -285,7 +294,7 @@ CREATE FUNCTION help_adapt_device(base text, device text, name text, support int
                                   replace boolean DEFAULT true,
                                   OUT stored_as text, OUT space text, OUT support_rows int)
 LANGUAGE plpgsql VOLATILE
-SET search_path = @extschema@, pg_catalog, pg_temp AS $$
+SET search_path = pg_catalog, @extschema@, pg_temp AS $$
 #variable_conflict use_variable
 DECLARE
 	b help_predictors;
@@ -303,6 +312,11 @@ BEGIN
 	b := help_stored_predictor(base);
 	space := b.space;
 	hw := help_embed_device(device, space);
+
+	-- Adaptations under one name take turns (until the transaction ends):
+	-- two that both found no predictor there, or both saw one that the other
+	-- then replaced, would both insert, and one would fail on the key.
+	PERFORM pg_advisory_xact_lock(hashtextextended('help_adapt_device ' || name, 0));
 
 	-- an existing name: an adapted predictor is replaced (unless replace is
 	-- false); a meta-trained one never is, since it cannot be recomputed
@@ -380,7 +394,8 @@ COMMENT ON FUNCTION help_adapt_device(text, text, text, int[], jsonb, boolean) I
 CREATE FUNCTION help_meta_train_space(space text, name text, options jsonb DEFAULT '{}',
                                       OUT stored_as text, OUT train_devices int, OUT valid_devices int,
                                       OUT best_episode int, OUT valid_spearman float8)
-LANGUAGE plpgsql VOLATILE AS $$
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, @extschema@, pg_temp AS $$
 #variable_conflict use_variable
 DECLARE
 	opts jsonb;
@@ -443,7 +458,7 @@ COMMENT ON FUNCTION help_meta_train_space(text, text, jsonb) IS
 CREATE FUNCTION help_score(predictor text, subset int[] DEFAULT NULL, level float8 DEFAULT 0.9)
 RETURNS TABLE (arch_idx int, arch text, latency_ms float8, stddev_ms float8, lower_ms float8, upper_ms float8)
 LANGUAGE plpgsql STABLE PARALLEL SAFE
-SET search_path = @extschema@, pg_catalog, pg_temp AS $$
+SET search_path = pg_catalog, @extschema@, pg_temp AS $$
 #variable_conflict use_column
 DECLARE
 	p help_predictors;
@@ -489,7 +504,7 @@ CREATE FUNCTION help_nas(predictor text, max_latency_ms float8, dataset text DEF
 RETURNS TABLE (arch_idx int, arch text, accuracy float8, latency_ms float8, stddev_ms float8, measured_ms float8,
                lower_ms float8, upper_ms float8, p_meet float8)
 LANGUAGE plpgsql STABLE PARALLEL SAFE
-SET search_path = @extschema@, pg_catalog, pg_temp AS $$
+SET search_path = pg_catalog, @extschema@, pg_temp AS $$
 #variable_conflict use_column
 DECLARE
 	p help_predictors;
@@ -550,7 +565,7 @@ COMMENT ON FUNCTION help_nas(text, float8, text, text, float8) IS
 CREATE FUNCTION help_suggest_measurements(space text, n int, predictor text DEFAULT NULL)
 RETURNS TABLE (arch_idx int, arch text)
 LANGUAGE plpgsql STABLE PARALLEL SAFE
-SET search_path = @extschema@, pg_catalog, pg_temp AS $$
+SET search_path = pg_catalog, @extschema@, pg_temp AS $$
 #variable_conflict use_column
 DECLARE
 	p help_predictors;

@@ -14,6 +14,7 @@
 #include "adapted_cache.h"
 #include "aggregate_options.h"
 #include "arrays.h"
+#include "json_write.h"
 #include "options.h"
 
 #include <math.h>
@@ -140,10 +141,7 @@ help_adapt_transfn(PG_FUNCTION_ARGS)
 	if (help_check_encoding((HelpSpace) st->base->space, x, n, &err) != HELP_OK)
 		help_report(&err);
 	ms = PG_GETARG_FLOAT8(4);
-	if (!isfinite(ms) || ms <= 0.0)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_EXCEPTION),
-				 errmsg("latency must be a positive finite number of milliseconds, got %g", ms)));
+	help_check_latency(ms, "latency");
 	if (st->n == HELP_MAX_SUPPORT)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
@@ -183,24 +181,48 @@ CompareSupport(const void *a, const void *b, void *arg)
 				  sizeof(float) * st->enc_dim);
 }
 
-/* Provenance of an adapted predictor. */
+/* Provenance of an adapted predictor: its settings, and the base's provenance. */
 static char *
 AdaptedProvenance(HelpPredictor *base, const HelpAdaptSpec *spec, int n)
 {
 	HelpPredictorView v;
 	StringInfoData s;
+	HelpJsonWriter w;
 
 	help_predictor_view(base, &v);
 	initStringInfo(&s);
-	appendStringInfo(&s, "{\"source\": \"help_adapt\", \"method\": \"%s\", \"support_rows\": %d, "
-					 "\"steps\": %d, \"mc_samples\": %d, \"seed\": " UINT64_FORMAT ", ",
-					 help_adapt_method_name(spec->method), n, spec->steps, spec->mc_samples,
-					 spec->seed);
+	help_jw_init(&w, &s);
+	help_jw_begin_object(&w);
+	help_jw_key(&w, "source");
+	help_jw_string(&w, "help_adapt");
+	help_jw_key(&w, "method");
+	help_jw_string(&w, help_adapt_method_name(spec->method));
+	help_jw_key(&w, "support_rows");
+	help_jw_int(&w, n);
+	help_jw_key(&w, "steps");
+	help_jw_int(&w, spec->steps);
+	help_jw_key(&w, "mc_samples");
+	help_jw_int(&w, spec->mc_samples);
+	help_jw_key(&w, "seed");
+	help_jw_int(&w, (int64) spec->seed);
 	if (spec->range_hi > spec->range_lo)
-		appendStringInfo(&s, "\"latency_range\": [%.17g, %.17g], ",
-						 spec->range_lo, spec->range_hi);
-	appendStringInfo(&s, "\"base\": %s}", v.meta);
-	return help_json_canonical(s.data);
+	{
+		help_jw_key(&w, "latency_range");
+		help_jw_begin_array(&w);
+		help_jw_number(&w, "%.17g", spec->range_lo);
+		help_jw_number(&w, "%.17g", spec->range_hi);
+		help_jw_end_array(&w);
+	}
+	help_jw_key(&w, "base");
+	help_jw_json(&w, v.meta);
+	help_jw_end_object(&w);
+
+	/*
+	 * Checked once more as a whole: the base's provenance sits one level
+	 * deeper here, and a chain of adaptations must stay within the limit.
+	 */
+	return help_json_canonical(s.data, HELP_PROVENANCE_MAX_DEPTH,
+							   "provenance of the adapted predictor");
 }
 
 /* help_adapt final: sort the support set, adapt once to check it, store it. */

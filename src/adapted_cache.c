@@ -9,7 +9,7 @@
  * The usual sequence, adapt and then predict in the same session, would
  * adapt twice.  The backend therefore keeps the last few adapted states,
  * keyed by the predictor's full contents (compared byte for byte), in
- * TopMemoryContext, within HELP_ADAPTED_CACHE_BYTES.
+ * TopMemoryContext, within help.adapted_cache_size.
  */
 #include "adapted_cache.h"
 
@@ -17,7 +17,9 @@
 #include "utils/memutils.h"
 
 #define HELP_ADAPTED_CACHE_ENTRIES 4
-#define HELP_ADAPTED_CACHE_BYTES (64 * 1024 * 1024)
+
+/* help.adapted_cache_size, in kB (help.c defines the setting) */
+int			help_adapted_cache_kb = 64 * 1024;
 
 typedef struct AdaptedCacheEntry
 {
@@ -60,18 +62,32 @@ CacheEvict(AdaptedCacheEntry *e)
 	memset(e, 0, sizeof(*e));
 }
 
-/* Keep a copy of ad for p, evicting the least recently used entries. */
+/*
+ * Keep a copy of ad for p, evicting the least recently used entries; or,
+ * when it alone exceeds help.adapted_cache_size, say so and keep nothing.
+ */
 static void
 CacheInsert(HelpPredictor *p, const HelpAdapted *ad)
 {
-	Size		bytes = VARSIZE(p) +
-		sizeof(float) * ad->layout->n_params * (Size) ad->n_draws;
+	Size		budget = (Size) help_adapted_cache_kb * 1024;
+	Size		bytes = VARSIZE(p) + sizeof(float) * (Size) ad->n_draws *
+		(ad->layout->n_params + ad->layout->head);
 	Size		total = 0;
 	AdaptedCacheEntry *slot = NULL;
-	MemoryContext old;
+	MemoryContext cxt,
+				old;
+	HelpPredictor *key;
+	HelpAdapted *copy;
 
-	if (bytes > HELP_ADAPTED_CACHE_BYTES)
+	if (bytes > budget)
+	{
+		ereport(NOTICE,
+				(errmsg("help: the adapted state of this predictor (%zu MB, %d draws) exceeds help.adapted_cache_size, so every query adapts it again",
+						bytes >> 20, ad->n_draws),
+				 errhint("SET help.adapted_cache_size = '%zuMB' keeps it between queries.",
+						 (bytes >> 20) + 1)));
 		return;
+	}
 	for (int i = 0; i < HELP_ADAPTED_CACHE_ENTRIES; i++)
 		total += cache[i].bytes;
 	for (;;)
@@ -86,22 +102,33 @@ CacheInsert(HelpPredictor *p, const HelpAdapted *ad)
 			else if (lru == NULL || cache[i].last_used < lru->last_used)
 				lru = &cache[i];
 		}
-		if (slot != NULL && total + bytes <= HELP_ADAPTED_CACHE_BYTES)
+		if (slot != NULL && total + bytes <= budget)
 			break;
+		Assert(lru != NULL);	/* bytes <= budget: an empty cache takes it */
 		total -= lru->bytes;
 		CacheEvict(lru);
 	}
 
-	slot->cxt = AllocSetContextCreate(TopMemoryContext, "help adapted cache entry",
-									  ALLOCSET_DEFAULT_SIZES);
-	old = MemoryContextSwitchTo(slot->cxt);
-	slot->key = palloc(VARSIZE(p));
-	memcpy(slot->key, p, VARSIZE(p));
+	/*
+	 * The entry is built in a child of the current context, so that an ERROR
+	 * on the way (out of memory, typically) frees it with the query's memory;
+	 * only once complete does it move under TopMemoryContext and into the
+	 * slot, whose cxt is set last: a lookup never finds a half-built entry.
+	 */
+	cxt = AllocSetContextCreate(CurrentMemoryContext, "help adapted cache entry",
+								ALLOCSET_DEFAULT_SIZES);
+	old = MemoryContextSwitchTo(cxt);
+	key = palloc(VARSIZE(p));
+	memcpy(key, p, VARSIZE(p));
 	slot->layout = *ad->layout;
-	slot->adapted = help_adapted_copy(ad, &slot->layout, 0);
+	copy = help_adapted_copy(ad, &slot->layout, 0);
 	MemoryContextSwitchTo(old);
-	slot->bytes = bytes;
+	MemoryContextSetParent(cxt, TopMemoryContext);
+	slot->key = key;
+	slot->adapted = copy;
+	slot->bytes = MemoryContextMemAllocated(cxt, true);
 	slot->last_used = ++cache_clock;
+	slot->cxt = cxt;
 }
 
 /*

@@ -10,6 +10,9 @@
 
 #include "adapt.h"
 
+/* help.adapted_cache_size in kB: adapted states kept between queries */
+extern int	help_adapted_cache_kb;
+
 extern HelpAdapted *help_adapted_state_for(HelpPredictorView *view, HelpPredictor *p,
 										   int max_batch, HelpError *err);
 

@@ -20,11 +20,10 @@ PG_FUNCTION_INFO_V1(help_embed_device_finalfn);
 static void
 CheckLatency(double ms, int position)
 {
-	if (!isfinite(ms) || ms <= 0.0)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_EXCEPTION),
-				 errmsg("reference latency at position %d must be a positive finite number of milliseconds, got %g",
-						position, ms)));
+	char		what[64];
+
+	snprintf(what, sizeof(what), "reference latency at position %d", position);
+	help_check_latency(ms, what);
 }
 
 /* Min-max scale the 10 reference latencies to [0, 1] as a real[]. */

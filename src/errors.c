@@ -25,9 +25,25 @@ help_sqlstate(HelpStatus status)
 			return ERRCODE_ARRAY_SUBSCRIPT_ERROR;
 		case HELP_ERR_DATA:
 			return ERRCODE_DATA_EXCEPTION;
+		case HELP_ERR_LIMIT:
+			return ERRCODE_PROGRAM_LIMIT_EXCEEDED;
 		default:
 			return ERRCODE_INTERNAL_ERROR;
 	}
+}
+
+/*
+ * Raise a DATA_EXCEPTION unless ms is a latency within HELP_MIN_LATENCY_MS
+ * and HELP_MAX_LATENCY_MS (NaN is not); what names it, e.g. "latency".
+ */
+void
+help_check_latency(double ms, const char *what)
+{
+	if (!(ms >= HELP_MIN_LATENCY_MS && ms <= HELP_MAX_LATENCY_MS))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("%s must be between %g and %g milliseconds, got %g",
+						what, HELP_MIN_LATENCY_MS, HELP_MAX_LATENCY_MS, ms)));
 }
 
 /* Raise a core error as an ERROR with its SQLSTATE. */

@@ -20,6 +20,7 @@
 
 /* errors.c */
 extern void help_report(const HelpError *err);
+extern void help_check_latency(double ms, const char *what);
 extern int	help_sqlstate(HelpStatus status);
 extern void help_install_allocator(void);
 extern void help_install_interrupt_hook(void);

@@ -1,12 +1,16 @@
 /*
  * json_util.c
- *	  json-c helpers of the PostgreSQL layer: strict parsing, typed members,
- *	  numbers checked on the way in, floats printed so that they read back
- *	  bit-exactly, and the clean-up of json-c's memory around an ERROR.
+ *	  json-c helpers of the PostgreSQL layer: parsing behind the strict
+ *	  checker, typed members, numbers checked on the way in, canonical JSON,
+ *	  and the clean-up of json-c's memory around an ERROR.
  *
- * json-c allocates with malloc, which no memory context frees: every tree
- * is owned by help_json_run_owned (or help_json_run_parsed), which frees it
- * however the work on it ends, by return or by an ERROR.
+ * Every text is checked by help_json_check (json_check.h) before json-c
+ * sees it, so json-c only ever reads strict JSON, and a failure of json-c
+ * on a checked text can only be an allocation failure.  json-c allocates
+ * with malloc, which no memory context frees: every tree is owned by
+ * help_json_run_owned (or help_json_run_parsed), which frees it however
+ * the work on it ends, by return or by an ERROR.  Nothing is written
+ * through json-c: JSON goes out through json_write.c.
  */
 #include "json_util.h"
 #include "predictor.h"		/* help_json_canonical */
@@ -16,13 +20,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-/* The text of a JSON value as help_predictor's text form writes it (palloc'd). */
-char *
-help_json_text(json_object *obj)
-{
-	return pstrdup(json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PLAIN |
-												  JSON_C_TO_STRING_NOSLASHESCAPE));
-}
+/* What any JSON text the extension reads may hold, unless the caller says. */
+const HelpJsonLimits help_json_default_limits = {
+	.max_depth = HELP_JSON_MAX_DEPTH,
+	.max_values = 1000000
+};
 
 /*
  * See json_util.h.  The one PG_TRY of the layer around json-c: an ERROR
@@ -48,76 +50,140 @@ help_json_run_owned(json_object *root, HelpJsonFn fn, void *arg)
 void
 help_json_run_parsed(const char *text, const char *what, HelpJsonFn fn, void *arg)
 {
-	help_json_run_owned(help_json_parse(text, what), fn, arg);
+	help_json_run_owned(help_json_parse(text, what, &help_json_default_limits), fn, arg);
 }
 
-/* help_json_canonical's work: the text of the parsed tree, into *(char **) arg. */
-static void
-CanonicalText(json_object *root, void *arg)
+/* See json_util.h. */
+void
+help_json_run_parsed_limited(const char *text, const char *what,
+							 const HelpJsonLimits *limits, HelpJsonFn fn, void *arg)
 {
-	*(char **) arg = help_json_text(root);
+	help_json_run_owned(help_json_parse(text, what, limits), fn, arg);
+}
+
+/* Raise a strict-check error of JSON text in what. */
+static void
+ReportCheckError(const HelpError *err, const char *what)
+{
+	ereport(ERROR,
+			(errcode(help_sqlstate(err->status)),
+			 errmsg("invalid JSON in %s: %s", what, err->msg)));
+}
+
+/* The canonical form of text[0..len), checked within max_depth; its top in *top. */
+static char *
+Canonical(const char *text, size_t len, int max_depth, const char *what, char *top)
+{
+	HelpJsonLimits limits = {
+		.max_depth = max_depth,
+		.max_values = help_json_default_limits.max_values
+	};
+	HelpJsonBuf buf = {0};
+	HelpJsonStats st;
+	HelpError	err;
+
+	if (help_json_check(text, len, &limits, &st, &buf, &err) != HELP_OK)
+		ReportCheckError(&err, what);
+	*top = st.top;
+	return buf.data;			/* help_alloc: palloc'd in the current context */
+}
+
+/* See predictor.h. */
+char *
+help_json_canonical(const char *text, int max_depth, const char *what)
+{
+	char		top;
+	char	   *canonical = Canonical(text, strlen(text), max_depth, what, &top);
+
+	if (top != '{')
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must be a JSON object", what)));
+	return canonical;
+}
+
+/* See predictor.h. */
+char *
+help_json_canonical_value(const char *text, size_t len, int max_depth, const char *what)
+{
+	char		top;
+
+	return Canonical(text, len, max_depth, what, &top);
+}
+
+/* Values and nulls of a json-c tree (json-c keeps a JSON null as NULL). */
+static void
+CountTree(json_object *obj, size_t *values, size_t *nulls)
+{
+	(*values)++;
+	if (obj == NULL)
+	{
+		(*nulls)++;
+		return;
+	}
+	if (json_object_is_type(obj, json_type_object))
+	{
+		json_object_object_foreach(obj, key, val)
+		{
+			(void) key;
+			CountTree(val, values, nulls);
+		}
+	}
+	else if (json_object_is_type(obj, json_type_array))
+	{
+		size_t		n = json_object_array_length(obj);
+
+		for (size_t i = 0; i < n; i++)
+			CountTree(json_object_array_get_idx(obj, i), values, nulls);
+	}
 }
 
 /*
- * A JSON object text in the form the text I/O writes it (json-c, plain),
- * so that provenance survives a text round-trip byte for byte.
+ * Parse text as one JSON object: the strict check within limits first, then
+ * json-c.  The text being strict JSON, json-c can fail only for want of
+ * memory, which it may report as success with part of the tree (0.16), or
+ * by keeping NULL (a JSON null) for a value it could not allocate: the
+ * tree's values and nulls are counted against the check's.
  */
-char *
-help_json_canonical(const char *text)
-{
-	char	   *result = NULL;
-
-	help_json_run_parsed(text, "provenance", CanonicalText, &result);
-	return result;
-}
-
-/* Parse text as one JSON value with nothing but whitespace after it. */
 json_object *
-help_json_parse(const char *text, const char *what)
+help_json_parse(const char *text, const char *what, const HelpJsonLimits *limits)
 {
-	json_tokener *tok = json_tokener_new();
 	size_t		len = strlen(text);
-	json_object *root;
-	enum json_tokener_error jerr;
-	size_t		end;
+	HelpJsonStats st;
+	HelpError	err;
+	json_tokener *tok;
+	json_object *root = NULL;
+	enum json_tokener_error jerr = json_tokener_error_depth;
+	size_t		end = 0,
+				values = 0,
+				nulls = 0;
 
-	if (tok == NULL)
-		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
-
-	/*
-	 * A tokener rather than json_tokener_parse, to know where parsing stopped:
-	 * trailing text after the value is an error, as in PostgreSQL's own json
-	 * input.
-	 */
-	root = json_tokener_parse_ex(tok, text, (int) len);
-	jerr = json_tokener_get_error(tok);
-	end = json_tokener_get_parse_end(tok);
-	json_tokener_free(tok);
-	if (root == NULL || jerr != json_tokener_success)
+	if (help_json_check(text, len, limits, &st, NULL, &err) != HELP_OK)
+		ReportCheckError(&err, what);
+	if (st.top != '{')
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+				 errmsg("%s must be a JSON object", what)));
+	tok = json_tokener_new_ex(HELP_JSON_MAX_DEPTH + 1);
+	if (tok != NULL)
+	{
+		root = json_tokener_parse_ex(tok, text, (int) len);
+		jerr = json_tokener_get_error(tok);
+		end = json_tokener_get_parse_end(tok);
+		json_tokener_free(tok);
+	}
+	while (end < len && isspace((unsigned char) text[end]))
+		end++;
+	if (root != NULL && jerr == json_tokener_success && end == len)
+		CountTree(root, &values, &nulls);
+	if (values != st.values || nulls != st.nulls)
 	{
 		if (root)
 			json_object_put(root);
 		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-				 errmsg("invalid JSON in %s: %s at offset %zu", what,
-						jerr == json_tokener_continue ? "unexpected end of input"
-						: json_tokener_error_desc(jerr), end)));
-	}
-	while (end < len && isspace((unsigned char) text[end]))
-		end++;
-	if (end < len)
-	{
-		json_object_put(root);
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-				 errmsg("invalid JSON in %s: unexpected text at offset %zu", what, end)));
-	}
-	if (!json_object_is_type(root, json_type_object))
-	{
-		json_object_put(root);
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-				 errmsg("%s must be a JSON object", what)));
+				(errcode(ERRCODE_OUT_OF_MEMORY),
+				 errmsg("out of memory"),
+				 errdetail("Failed to build the JSON tree of %s (%zu values).", what, st.values)));
 	}
 	return root;
 }
@@ -203,9 +269,16 @@ help_json_numbers(json_object *arr, size_t n, float *f4, double *f8, const char 
 	{
 		double		d = help_json_number(json_object_array_get_idx(arr, i), what, i);
 
+		/*
+		 * A number is out of range for real only if it rounds to infinity:
+		 * from 2^128 - 2^103 up (the midpoint between FLT_MAX and 2^128).  The
+		 * text of FLT_MAX itself, "3.4028235e+38", lies above FLT_MAX as a
+		 * double and must read back, or a predictor holding it could not be
+		 * restored from its text form.
+		 */
 		if (f4)
 		{
-			if (fabs(d) > FLT_MAX)
+			if (fabs(d) >= (double) FLT_MAX + ldexp(1.0, 103))
 				ereport(ERROR,
 						(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 						 errmsg("element %zu of %s is out of range for real", i, what)));
@@ -214,52 +287,4 @@ help_json_numbers(json_object *arr, size_t n, float *f4, double *f8, const char 
 		else
 			f8[i] = d;
 	}
-}
-
-/* Shortest "%.*g" text of f that reads back as the same float. */
-static void
-FormatFloat(float f, char *buf, size_t size)
-{
-	for (int prec = 6; prec <= 9; prec++)
-	{
-		snprintf(buf, size, "%.*g", prec, (double) f);
-		if (strtof(buf, NULL) == f)
-			return;
-	}
-}
-
-/* A JSON number for a float4 that round-trips exactly. */
-json_object *
-help_json_float(float f)
-{
-	char		buf[32];
-
-	FormatFloat(f, buf, sizeof(buf));
-	return json_object_new_double_s((double) f, buf);
-}
-
-/* A JSON number for a float8 that round-trips exactly. */
-json_object *
-help_json_double(double d)
-{
-	char		buf[40];
-
-	for (int prec = 15; prec <= 17; prec++)
-	{
-		snprintf(buf, sizeof(buf), "%.*g", prec, d);
-		if (strtod(buf, NULL) == d)
-			break;
-	}
-	return json_object_new_double_s(d, buf);
-}
-
-/* A JSON array of n floats. */
-json_object *
-help_json_float_array(const float *v, size_t n)
-{
-	json_object *arr = json_object_new_array_ext((int) n);
-
-	for (size_t i = 0; i < n; i++)
-		json_object_array_add(arr, help_json_float(v[i]));
-	return arr;
 }

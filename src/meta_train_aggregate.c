@@ -14,17 +14,20 @@
 #include "predictor.h"
 #include "aggregate_options.h"
 #include "arrays.h"
+#include "json_write.h"
 #include "options.h"
 
 #include <math.h>
 
 #include "encode.h"
+#include "blas.h"
 #include "evaluate.h"
 #include "lib/stringinfo.h"
 #include "miscadmin.h"
 #include "pool.h"
 #include "rng.h"
 #include "utils/builtins.h"
+#include "utils/guc.h"
 #include "utils/hsearch.h"
 #include "utils/memutils.h"
 #include "utils/timestamp.h"
@@ -36,6 +39,7 @@ PG_FUNCTION_INFO_V1(help_meta_train_finalfn);
 typedef struct TrainState
 {
 	char	   *options;		/* JSON text of the first row's options */
+	char	   *options_canonical;	/* the same in canonical form (provenance) */
 	HelpMetaTrainOptions opts;
 	int			enc_dim;
 	HTAB	   *devices;		/* name -> DeviceEntry */
@@ -121,6 +125,13 @@ TrainStateNew(FunctionCallInfo fcinfo, MemoryContext aggcxt)
 
 	st->options = help_agg_options(fcinfo);
 	help_parse_meta_train_options(st->options, &st->opts);
+
+	/*
+	 * The options go into the result's provenance one level down: checked
+	 * now, so that a run is not refused only after training.
+	 */
+	st->options_canonical = help_json_canonical(st->options, HELP_PROVENANCE_MAX_DEPTH - 1,
+												"help_meta_train options");
 	st->enc_dim = help_space_encoding_dim((HelpSpace) st->opts.space);
 
 	memset(&ctl, 0, sizeof(ctl));
@@ -237,11 +248,7 @@ help_meta_train_transfn(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("arch_idx must not be negative, got %d", arch_idx)));
 	ms = PG_GETARG_FLOAT8(4);
-	if (!isfinite(ms) || ms <= 0.0)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_EXCEPTION),
-				 errmsg("latency must be a positive finite number of milliseconds, got %g (arch_idx %d)",
-						ms, arch_idx)));
+	help_check_latency(ms, psprintf("latency of arch_idx %d", arch_idx));
 	x = help_float4_array(PG_GETARG_ARRAYTYPE_P(3), &n, "architecture encoding");
 	if (help_check_encoding((HelpSpace) st->opts.space, x, n, &err) != HELP_OK)
 		help_report(&err);
@@ -588,33 +595,54 @@ TrainValidate(void *arg, int episode, double meta_loss, const float *theta,
 
 /*
  * The provenance of a meta-trained predictor: options, devices, best
- * episode and its validation figures (nothing that varies between runs, so
- * the same rows and seed give the same value).
+ * episode and its validation figures, and the OpenBLAS kernel and threads
+ * (whose float rounding the weights carry; nothing that varies between
+ * runs on one machine, so the same rows and seed give the same value).
  */
 static char *
 TrainProvenance(const TrainState *st, const DeviceRows *devices, int n_devices,
 				const TrainRun *run, int episodes_done)
 {
 	StringInfoData s;
-	bool		first = true;
+	HelpJsonWriter w;
 
 	initStringInfo(&s);
-	appendStringInfo(&s, "{\"source\": \"help_meta_train\", \"options\": %s, \"train_devices\": [",
-					 st->options);
+	help_jw_init(&w, &s);
+	help_jw_begin_object(&w);
+	help_jw_key(&w, "source");
+	help_jw_string(&w, "help_meta_train");
+	help_jw_key(&w, "options");
+	help_jw_json(&w, st->options_canonical);
+	help_jw_key(&w, "train_devices");
+	help_jw_begin_array(&w);
 	for (int d = 0; d < n_devices; d++)
 		if (!devices[d].valid)
-		{
-			appendStringInfo(&s, "%s\"%s\"", first ? "" : ", ", devices[d].name);
-			first = false;
-		}
-	appendStringInfo(&s, "], \"episodes_done\": %d, \"best_episode\": %d, \"valid_spearman\": {",
-					 episodes_done, run->best_episode);
+			help_jw_string(&w, devices[d].name);
+	help_jw_end_array(&w);
+	help_jw_key(&w, "episodes_done");
+	help_jw_int(&w, episodes_done);
+	help_jw_key(&w, "best_episode");
+	help_jw_int(&w, run->best_episode);
+	help_jw_key(&w, "valid_spearman");
+	help_jw_begin_object(&w);
 	for (int i = 0; i < run->n_valid; i++)
-		appendStringInfo(&s, "%s\"%s\": %.4f", i ? ", " : "", run->valid[i].name,
-						 run->best_rho[i]);
-	appendStringInfo(&s, "}, \"valid_spearman_mean\": %.4f}",
-					 run->n_valid ? run->best_mean : 0.0);
-	return help_json_canonical(s.data);
+	{
+		help_jw_key(&w, run->valid[i].name);
+		help_jw_number(&w, "%.4f", run->best_rho[i]);
+	}
+	help_jw_end_object(&w);
+	help_jw_key(&w, "valid_spearman_mean");
+	help_jw_number(&w, "%.4f", run->n_valid ? run->best_mean : 0.0);
+	help_jw_key(&w, "blas");
+	help_jw_begin_object(&w);
+	help_jw_key(&w, "kernel");
+	help_jw_string(&w, help_blas_kernel());
+	help_jw_key(&w, "threads");
+	help_jw_int(&w, atoi(GetConfigOption("help.blas_threads", false, false)));
+	help_jw_end_object(&w);
+	help_jw_end_object(&w);
+	return help_json_canonical(s.data, HELP_PROVENANCE_MAX_DEPTH,
+							   "provenance of the meta-trained predictor");
 }
 
 /* help_meta_train final: prepare the devices, train, return the best predictor. */

@@ -55,14 +55,19 @@ ReadOfaConfig(json_object *root, void *arg)
 	c->r = (int) Max(Min(json_object_get_int64(rv), 100000), -100000);
 }
 
-/* Encode an OFA JSON config {"ks": [...], "e": [...], "d": [...], "r": n}. */
+/*
+ * Encode an OFA JSON config {"ks": [...], "e": [...], "d": [...], "r": n}.
+ * A config holds about 50 values, so json-c is given at most 1,000 (a
+ * 10-million-element array took 785 MB of json-c's memory before).
+ */
 void
 help_encode_ofa_json(const char *arch, float *out)
 {
+	static const HelpJsonLimits limits = {.max_depth = 8, .max_values = 1000};
 	OfaConfig	c;
 	HelpError	err;
 
-	help_json_run_parsed(arch, "OFA architecture", ReadOfaConfig, &c);
+	help_json_run_parsed_limited(arch, "OFA architecture", &limits, ReadOfaConfig, &c);
 	if (help_encode_ofa(c.ks, c.e, c.d, c.r, out, &err) != HELP_OK)
 		help_report(&err);
 }

@@ -85,6 +85,8 @@ help_predictor_method(const HelpPredictor *p)
 /* predictor_type.c */
 extern HelpPredictor *help_predictor_alloc(HelpSpace space, int width, bool adapted,
 										   int n_support, Size meta_len);
+extern Size help_predictor_size(HelpSpace space, int width, bool adapted, int n_support,
+								Size meta_len);
 extern void help_predictor_view(HelpPredictor *p, HelpPredictorView *view);
 extern void help_predictor_finish(HelpPredictor *p);
 extern Size help_predictor_float_count(HelpPredictor *p);
@@ -95,10 +97,23 @@ extern HelpPredictor *help_predictor_copy_with(HelpPredictor *base, bool adapted
 											   int n_support, const char *meta);
 
 /*
- * Provenance JSON text in the form the text output prints it, so that it
- * survives a round trip byte for byte (json_util.c; declared here because
- * its callers include PostgreSQL headers that clash with json-c's).
+ * Provenance is a JSON object nested at most this deep, so that the text
+ * form, which holds it one level down, and provenance that holds an
+ * earlier one (an adapted predictor's "base") stay within every reader's
+ * limits.
  */
-extern char *help_json_canonical(const char *json_object_text);
+#define HELP_PROVENANCE_MAX_DEPTH 32
+
+/*
+ * JSON text in canonical form (json_check.h), palloc'd: how provenance is
+ * stored and printed, so that it survives a round trip byte for byte.
+ * help_json_canonical takes a JSON object nested at most max_depth deep,
+ * help_json_canonical_value any JSON value; what names the text in errors.
+ * (json_util.c; declared here because its callers include PostgreSQL
+ * headers that clash with json-c's.)
+ */
+extern char *help_json_canonical(const char *text, int max_depth, const char *what);
+extern char *help_json_canonical_value(const char *text, size_t len, int max_depth,
+									   const char *what);
 
 #endif							/* HELP_PREDICTOR_H */

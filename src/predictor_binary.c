@@ -112,6 +112,18 @@ help_predictor_recv(PG_FUNCTION_ARGS)
 		RECV_CORRUPT("provenance length %u exceeds the data sent", meta_len);
 
 	/*
+	 * The header sizes the value; the bytes after it must be exactly that
+	 * many, checked before allocating: a short message declaring a large
+	 * predictor must not make the server allocate (and zero) it first.
+	 */
+	if (help_predictor_size((HelpSpace) space, width, adapted, adapted ? (int) n_support : 0,
+							meta_len) - HELP_PREDICTOR_HDRSZ != (Size) (buf->len - buf->cursor))
+		RECV_CORRUPT("header declares %zu bytes of weights, support set and provenance, but %d were sent",
+					 help_predictor_size((HelpSpace) space, width, adapted,
+										 adapted ? (int) n_support : 0, meta_len) - HELP_PREDICTOR_HDRSZ,
+					 buf->len - buf->cursor);
+
+	/*
 	 * Fields that size nothing are copied as sent: help_predictor_validate
 	 * below checks every one of them and recomputes the fingerprint, so a
 	 * corrupt value is refused, not trusted.

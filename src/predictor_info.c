@@ -4,20 +4,21 @@
  */
 #include "predictor.h"
 
-#include "lib/stringinfo.h"
+#include "json_write.h"
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
 
 PG_FUNCTION_INFO_V1(help_predictor_info);
 
-/* Append a JSON array of ints. */
+/* A key and its JSON array of ints. */
 static void
-AppendIntList(StringInfo s, const int *v, int n)
+WriteIntList(HelpJsonWriter *w, const char *key, const int *v, int n)
 {
-	appendStringInfoChar(s, '[');
+	help_jw_key(w, key);
+	help_jw_begin_array(w);
 	for (int i = 0; i < n; i++)
-		appendStringInfo(s, "%s%d", i ? ", " : "", v[i]);
-	appendStringInfoChar(s, ']');
+		help_jw_int(w, v[i]);
+	help_jw_end_array(w);
 }
 
 /* help_predictor_info(help_predictor): what a predictor holds, as jsonb. */
@@ -28,6 +29,7 @@ help_predictor_info(PG_FUNCTION_ARGS)
 	HelpPredictorView v;
 	const HelpLayout *L;
 	StringInfoData s;
+	HelpJsonWriter w;
 	bool		adapted = (p->flags & HELP_FLAG_ADAPTED) != 0;
 	int			arch[HELP_MAX_GCN_LAYERS + 1];
 	int			hwl[3];
@@ -56,27 +58,46 @@ help_predictor_info(PG_FUNCTION_ARGS)
 	infer[2] = 2 * L->z_dim;
 
 	/*
-	 * Built as text and parsed by jsonb_in at the end, so the result is
-	 * checked jsonb. The only text not printed here is the provenance, which
-	 * was validated as a JSON object when the value came in.
+	 * Written by the JSON writer and read by jsonb_in, so the result is
+	 * checked jsonb; the provenance goes in as stored (canonical JSON,
+	 * validated when the value came in).
 	 */
 	initStringInfo(&s);
-	appendStringInfo(&s, "{\"space\": \"%s\", \"kind\": \"%s\", \"adapted\": %s, "
-					 "\"format_version\": %u, \"size_bytes\": %u, ",
-					 help_space_name(L->space), help_net_kind_name(L->kind),
-					 adapted ? "true" : "false", p->version, VARSIZE(p));
-	appendStringInfo(&s, "\"parameters\": {\"predictor\": %zu, \"inner_lr\": %zu, "
-					 "\"inference_network\": %zu, \"total\": %zu}, ",
-					 L->n_params, L->n_params, L->n_infer, 2 * L->n_params + L->n_infer);
-	appendStringInfoString(&s, "\"layers\": {\"architecture\": ");
-	AppendIntList(&s, arch, L->n_arch_layers + 1);
-	appendStringInfoString(&s, ", \"hardware\": ");
-	AppendIntList(&s, hwl, 3);
-	appendStringInfoString(&s, ", \"head\": ");
-	AppendIntList(&s, head, 4);
-	appendStringInfoString(&s, ", \"inference_network\": ");
-	AppendIntList(&s, infer, 3);
-	appendStringInfo(&s, "}, \"z_dim\": %d, \"z_scale\": %g, ", L->z_dim, (double) p->z_scale);
+	help_jw_init(&w, &s);
+	help_jw_begin_object(&w);
+	help_jw_key(&w, "space");
+	help_jw_string(&w, help_space_name(L->space));
+	help_jw_key(&w, "kind");
+	help_jw_string(&w, help_net_kind_name(L->kind));
+	help_jw_key(&w, "adapted");
+	help_jw_bool(&w, adapted);
+	help_jw_key(&w, "format_version");
+	help_jw_int(&w, p->version);
+	help_jw_key(&w, "size_bytes");
+	help_jw_int(&w, VARSIZE(p));
+	help_jw_key(&w, "parameters");
+	help_jw_begin_object(&w);
+	help_jw_key(&w, "predictor");
+	help_jw_int(&w, L->n_params);
+	help_jw_key(&w, "inner_lr");
+	help_jw_int(&w, L->n_params);
+	help_jw_key(&w, "inference_network");
+	help_jw_int(&w, L->n_infer);
+	help_jw_key(&w, "total");
+	help_jw_int(&w, 2 * L->n_params + L->n_infer);
+	help_jw_end_object(&w);
+	help_jw_key(&w, "layers");
+	help_jw_begin_object(&w);
+	WriteIntList(&w, "architecture", arch, L->n_arch_layers + 1);
+	WriteIntList(&w, "hardware", hwl, 3);
+	WriteIntList(&w, "head", head, 4);
+	WriteIntList(&w, "inference_network", infer, 3);
+	help_jw_end_object(&w);
+	help_jw_key(&w, "z_dim");
+	help_jw_int(&w, L->z_dim);
+	help_jw_key(&w, "z_scale");
+	help_jw_number(&w, "%g", (double) p->z_scale);
+	help_jw_key(&w, "adaptation");
 	if (adapted)
 	{
 		double		lo = help_predictor_support_ms(&v, 0),
@@ -89,19 +110,38 @@ help_predictor_info(PG_FUNCTION_ARGS)
 			lo = ms < lo ? ms : lo;
 			hi = ms > hi ? ms : hi;
 		}
-		appendStringInfo(&s, "\"adaptation\": {\"method\": \"%s\", \"support_rows\": %u, "
-						 "\"steps\": %u, \"mc_samples\": %u, \"seed\": " UINT64_FORMAT ", "
-						 "\"support_latency_ms\": [%.17g, %.17g], ",
-						 help_adapt_method_name(help_predictor_method(p)),
-						 p->n_support, p->steps, p->mc_samples, p->seed, lo, hi);
+		help_jw_begin_object(&w);
+		help_jw_key(&w, "method");
+		help_jw_string(&w, help_adapt_method_name(help_predictor_method(p)));
+		help_jw_key(&w, "support_rows");
+		help_jw_int(&w, p->n_support);
+		help_jw_key(&w, "steps");
+		help_jw_int(&w, p->steps);
+		help_jw_key(&w, "mc_samples");
+		help_jw_int(&w, p->mc_samples);
+		help_jw_key(&w, "seed");
+		help_jw_int(&w, (int64) p->seed);
+		help_jw_key(&w, "support_latency_ms");
+		help_jw_begin_array(&w);
+		help_jw_number(&w, "%.17g", lo);
+		help_jw_number(&w, "%.17g", hi);
+		help_jw_end_array(&w);
+		help_jw_key(&w, "latency_range");
 		if (p->range_hi > p->range_lo)
-			appendStringInfo(&s, "\"latency_range\": [%.17g, %.17g]}, ",
-							 p->range_lo, p->range_hi);
+		{
+			help_jw_begin_array(&w);
+			help_jw_number(&w, "%.17g", p->range_lo);
+			help_jw_number(&w, "%.17g", p->range_hi);
+			help_jw_end_array(&w);
+		}
 		else
-			appendStringInfoString(&s, "\"latency_range\": null}, ");
+			help_jw_null(&w);
+		help_jw_end_object(&w);
 	}
 	else
-		appendStringInfoString(&s, "\"adaptation\": null, ");
-	appendStringInfo(&s, "\"provenance\": %s}", v.meta);
+		help_jw_null(&w);
+	help_jw_key(&w, "provenance");
+	help_jw_json(&w, v.meta);
+	help_jw_end_object(&w);
 	PG_RETURN_DATUM(DirectFunctionCall1(jsonb_in, CStringGetDatum(s.data)));
 }

@@ -5,13 +5,15 @@
  * The text form is the checkpoint's tensor layout plus the predictor's own
  * fields, so a predictor printed with ::text can be read by anything that
  * reads the published checkpoints.  Floats are printed with the fewest
- * digits that read back to the same bits.
+ * digits that read back to the same bits (json_write.c), and the input is
+ * strict JSON (json_check.h): one text, one value.
  */
 #include "predictor.h"
 
 #include "adapt.h"
 #include "encode_sql.h"
 #include "json_util.h"
+#include "json_write.h"
 #include "tensor_json.h"
 
 PG_FUNCTION_INFO_V1(help_predictor_in);
@@ -117,10 +119,43 @@ ReadAdapted(json_object *ad, HelpPredictor *p, HelpPredictorView *v)
 		help_predictor_set_support_ms(v, i, ms[i]);
 }
 
-/* Build a predictor from a parsed text form into *(HelpPredictor **) result. */
-static void
-PredictorFromJson(json_object *root, void *result)
+/* What PredictorFromJson reads and makes. */
+typedef struct TextInput
 {
+	const char *text;			/* the whole text form, checked */
+	HelpPredictor *result;
+} TextInput;
+
+/*
+ * How many JSON values the text form of a valid predictor can hold: the
+ * tensors at the largest width, the largest support set, and as much
+ * provenance as any JSON text may carry.  json-c's tree of a text costs
+ * about 75 bytes per value, so this bounds what it can take.
+ */
+static const HelpJsonLimits *
+TextLimits(void)
+{
+	static HelpJsonLimits limits;
+
+	if (limits.max_values == 0)
+	{
+		Size		support = 0;
+
+		for (int space = 0; space < HELP_N_SPACES; space++)
+			support = Max(support, (Size) HELP_MAX_SUPPORT *
+						  (help_space_encoding_dim((HelpSpace) space) + 2));
+		limits.max_depth = HELP_JSON_MAX_DEPTH;
+		limits.max_values = help_tensor_groups_max_values() + support + HELP_HW_DIM +
+			help_json_default_limits.max_values;
+	}
+	return &limits;
+}
+
+/* Build a predictor from a parsed text form into ((TextInput *) arg)->result. */
+static void
+PredictorFromJson(json_object *root, void *arg)
+{
+	TextInput  *in = arg;
 	static const char *const keys[] = {
 		"format", "version", "space", "kind", "width", "z_scale", "provenance",
 		"adapted", "model", "task_lr", "inference_network", NULL
@@ -133,6 +168,8 @@ PredictorFromJson(json_object *root, void *result)
 	json_object *adapted_obj = NULL;
 	int			n_support = 0;
 	const char *meta;
+	size_t		start,
+				end;
 	HelpPredictor *p;
 	HelpPredictorView v;
 
@@ -179,11 +216,15 @@ PredictorFromJson(json_object *root, void *result)
 				 errmsg("width %lld is outside 1..%d", (long long) width, HELP_MAX_WIDTH)));
 
 	/*
-	 * Provenance is kept as json-c's plain text of the object, the bytes
-	 * help_predictor_out prints, so a value survives a text round trip byte
-	 * for byte.
+	 * Provenance is kept in canonical form, taken from the text as written
+	 * (not as json-c reads it), the bytes help_predictor_out prints: a value
+	 * survives a text round trip byte for byte.
 	 */
-	meta = help_json_text(help_json_member(root, "provenance", json_type_object, what));
+	(void) help_json_member(root, "provenance", json_type_object, what);
+	if (!help_json_member_span(in->text, strlen(in->text), "provenance", &start, &end))
+		elog(ERROR, "provenance of help_predictor not found in its text");
+	meta = help_json_canonical(pnstrdup(in->text + start, end - start),
+							   HELP_PROVENANCE_MAX_DEPTH, "\"provenance\" of help_predictor");
 
 	/*
 	 * The support set is stored inline, so its size is needed before
@@ -222,34 +263,36 @@ PredictorFromJson(json_object *root, void *result)
 		ReadAdapted(adapted_obj, p, &v);
 	help_predictor_finish(p);
 	help_predictor_validate(p, VARSIZE(p));
-	*(HelpPredictor **) result = p;
+	in->result = p;
 }
 
 /* Text input: the JSON form printed by help_predictor_out. */
 Datum
 help_predictor_in(PG_FUNCTION_ARGS)
 {
-	char	   *text = PG_GETARG_CSTRING(0);
-	HelpPredictor *p = NULL;
+	TextInput	in;
 
-	help_json_run_parsed(text, "help_predictor", PredictorFromJson, &p);
-	PG_RETURN_HELP_PREDICTOR_P(p);
+	in.text = PG_GETARG_CSTRING(0);
+	in.result = NULL;
+	help_json_run_parsed_limited(in.text, "help_predictor", TextLimits(), PredictorFromJson, &in);
+	PG_RETURN_HELP_PREDICTOR_P(in.result);
 }
 
 /* The "adapted" object of the text form. */
-static json_object *
-WriteAdapted(HelpPredictor *p, HelpPredictorView *v)
+static void
+WriteAdapted(HelpJsonWriter *w, HelpPredictor *p, HelpPredictorView *v)
 {
-	json_object *ad = json_object_new_object();
-	json_object *archs = json_object_new_array_ext((int) p->n_support);
-	json_object *ms = json_object_new_array_ext((int) p->n_support);
-
-	json_object_object_add(ad, "hw_embedding", help_json_float_array(v->hw, p->hw_dim));
-	json_object_object_add(ad, "steps", json_object_new_int(p->steps));
-	json_object_object_add(ad, "mc_samples", json_object_new_int(p->mc_samples));
-	json_object_object_add(ad, "seed", json_object_new_int64((int64) p->seed));
-	json_object_object_add(ad, "method",
-						   json_object_new_string(help_adapt_method_name(help_predictor_method(p))));
+	help_jw_begin_object(w);
+	help_jw_key(w, "hw_embedding");
+	help_jw_float4_array(w, v->hw, p->hw_dim);
+	help_jw_key(w, "steps");
+	help_jw_int(w, p->steps);
+	help_jw_key(w, "mc_samples");
+	help_jw_int(w, p->mc_samples);
+	help_jw_key(w, "seed");
+	help_jw_int(w, (int64) p->seed);	/* at most PG_INT64_MAX: validated */
+	help_jw_key(w, "method");
+	help_jw_string(w, help_adapt_method_name(help_predictor_method(p)));
 
 	/*
 	 * Only a set range is written, so a calibrated predictor's text has no
@@ -257,70 +300,64 @@ WriteAdapted(HelpPredictor *p, HelpPredictorView *v)
 	 */
 	if (p->range_hi > p->range_lo)
 	{
-		json_object *range = json_object_new_array_ext(2);
-
-		json_object_array_add(range, help_json_double(p->range_lo));
-		json_object_array_add(range, help_json_double(p->range_hi));
-		json_object_object_add(ad, "latency_range", range);
+		help_jw_key(w, "latency_range");
+		help_jw_begin_array(w);
+		help_jw_float8(w, p->range_lo);
+		help_jw_float8(w, p->range_hi);
+		help_jw_end_array(w);
 	}
 
 	/*
-	 * help_json_float and help_json_double print the fewest digits that read
+	 * help_jw_float4 and help_jw_float8 print the fewest digits that read
 	 * back to the same bits, so weights and latencies round-trip exactly.
 	 */
+	help_jw_key(w, "support_arch");
+	help_jw_begin_array(w);
 	for (uint32 i = 0; i < p->n_support; i++)
-	{
-		json_object_array_add(archs, help_json_float_array(v->support_x + (Size) i * v->enc_dim,
-														   v->enc_dim));
-		json_object_array_add(ms, help_json_double(help_predictor_support_ms(v, i)));
-	}
-	json_object_object_add(ad, "support_arch", archs);
-	json_object_object_add(ad, "support_latency_ms", ms);
-	return ad;
+		help_jw_float4_array(w, v->support_x + (Size) i * v->enc_dim, v->enc_dim);
+	help_jw_end_array(w);
+	help_jw_key(w, "support_latency_ms");
+	help_jw_begin_array(w);
+	for (uint32 i = 0; i < p->n_support; i++)
+		help_jw_float8(w, help_predictor_support_ms(v, i));
+	help_jw_end_array(w);
+	help_jw_end_object(w);
 }
 
-/* What WriteText needs and makes. */
-typedef struct TextOutput
-{
-	HelpPredictor *p;
-	HelpPredictorView v;
-	char	   *result;
-} TextOutput;
-
-/* Fill root with the text form of out->p and print it into out->result. */
-static void
-WriteText(json_object *root, void *arg)
-{
-	TextOutput *out = arg;
-	HelpPredictor *p = out->p;
-	json_object *meta;
-
-	json_object_object_add(root, "format", json_object_new_string(TEXT_FORMAT_NAME));
-	json_object_object_add(root, "version", json_object_new_int(p->version));
-	json_object_object_add(root, "space",
-						   json_object_new_string(help_space_name((HelpSpace) p->space)));
-	json_object_object_add(root, "kind",
-						   json_object_new_string(help_net_kind_name((HelpNetKind) p->kind)));
-	json_object_object_add(root, "width", json_object_new_int(p->width));
-	json_object_object_add(root, "z_scale", help_json_float(p->z_scale));
-	/* provenance was validated as a JSON object on the way in */
-	meta = json_tokener_parse(out->v.meta);
-	json_object_object_add(root, "provenance", meta ? meta : json_object_new_object());
-	json_object_object_add(root, "adapted",
-						   (p->flags & HELP_FLAG_ADAPTED) ? WriteAdapted(p, &out->v) : NULL);
-	help_write_tensor_groups(root, &out->v);
-	out->result = help_json_text(root);
-}
-
-/* Text output: one JSON object. */
+/* Text output: one JSON object, in the order of the published checkpoints' keys. */
 Datum
 help_predictor_out(PG_FUNCTION_ARGS)
 {
-	TextOutput	out;
+	HelpPredictor *p = PG_GETARG_HELP_PREDICTOR_P(0);
+	HelpPredictorView v;
+	StringInfoData buf;
+	HelpJsonWriter w;
 
-	out.p = PG_GETARG_HELP_PREDICTOR_P(0);
-	out.result = NULL;
-	help_predictor_view(out.p, &out.v);
-	help_json_run_owned(json_object_new_object(), WriteText, &out);
-	PG_RETURN_CSTRING(out.result);
+	help_predictor_view(p, &v);
+	initStringInfo(&buf);
+	help_jw_init(&w, &buf);
+	help_jw_begin_object(&w);
+	help_jw_key(&w, "format");
+	help_jw_string(&w, TEXT_FORMAT_NAME);
+	help_jw_key(&w, "version");
+	help_jw_int(&w, p->version);
+	help_jw_key(&w, "space");
+	help_jw_string(&w, help_space_name((HelpSpace) p->space));
+	help_jw_key(&w, "kind");
+	help_jw_string(&w, help_net_kind_name((HelpNetKind) p->kind));
+	help_jw_key(&w, "width");
+	help_jw_int(&w, p->width);
+	help_jw_key(&w, "z_scale");
+	help_jw_float4(&w, p->z_scale);
+	/* provenance is stored in canonical form (validated on the way in) */
+	help_jw_key(&w, "provenance");
+	help_jw_json(&w, v.meta);
+	help_jw_key(&w, "adapted");
+	if (p->flags & HELP_FLAG_ADAPTED)
+		WriteAdapted(&w, p, &v);
+	else
+		help_jw_null(&w);
+	help_write_tensor_groups(&w, &v);
+	help_jw_end_object(&w);
+	PG_RETURN_CSTRING(buf.data);
 }

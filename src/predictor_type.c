@@ -44,7 +44,7 @@ help_predictor_float_count(HelpPredictor *p)
 	return FloatCount(&L, (p->flags & HELP_FLAG_ADAPTED) != 0, p->n_support);
 }
 
-/* Total size of a predictor with these dimensions. */
+/* Total size of a predictor with these dimensions (layout L). */
 static Size
 PredictorSize(const HelpLayout *L, bool adapted, int n_support, Size meta_len)
 {
@@ -54,6 +54,19 @@ PredictorSize(const HelpLayout *L, bool adapted, int n_support, Size meta_len)
 	if (adapted)
 		size = add_size(size, mul_size(n_support, sizeof(float8)));
 	return add_size(size, meta_len);
+}
+
+/*
+ * Total size of a predictor with these dimensions, computed without
+ * allocating anything (add_size and mul_size raise on overflow).
+ */
+Size
+help_predictor_size(HelpSpace space, int width, bool adapted, int n_support, Size meta_len)
+{
+	HelpLayout	L;
+
+	help_layout_init(&L, space, width);
+	return PredictorSize(&L, adapted, n_support, meta_len);
 }
 
 /*
@@ -225,6 +238,14 @@ help_predictor_validate(HelpPredictor *p, Size actual_size)
 			CORRUPT("mc_samples %u is outside 1..%d", p->mc_samples, HELP_MAX_MC_SAMPLES);
 		if (p->steps > HELP_MAX_STEPS)
 			CORRUPT("steps %u exceeds %d", p->steps, HELP_MAX_STEPS);
+
+		/*
+		 * The text form writes the seed as a JSON integer, which must fit
+		 * int64: a larger seed would print negative and be refused by the
+		 * text input, and pg_restore would drop the whole table.
+		 */
+		if (p->seed > (uint64) PG_INT64_MAX)
+			CORRUPT("seed " UINT64_FORMAT " exceeds " INT64_FORMAT, p->seed, PG_INT64_MAX);
 		if (!(p->range_lo == 0.0 && p->range_hi == 0.0) &&
 			!help_latency_range_valid(p->range_lo, p->range_hi))
 			CORRUPT("latency range [%g, %g] is invalid", p->range_lo, p->range_hi);
@@ -269,10 +290,16 @@ help_predictor_validate(HelpPredictor *p, Size actual_size)
 	}
 	if (v.meta[p->meta_len - 1] != '\0' || strlen(v.meta) != p->meta_len - 1)
 		CORRUPT("provenance is not a NUL-terminated string of %u bytes", p->meta_len);
-	/* provenance must be a JSON object; jsonb_in raises on malformed text */
-	if (v.meta[0] != '{')
-		CORRUPT("provenance is not a JSON object");
-	(void) DirectFunctionCall1(jsonb_in, CStringGetDatum(v.meta));
+
+	/*
+	 * Provenance must be a strict JSON object (valid UTF-8 included) within
+	 * the depth limit, and in the canonical form the text output prints: then
+	 * the text form reads back to this very value, and pg_dump's text copy
+	 * restores it byte for byte.
+	 */
+	if (strcmp(help_json_canonical(v.meta, HELP_PROVENANCE_MAX_DEPTH,
+								   "provenance of help_predictor"), v.meta) != 0)
+		CORRUPT("provenance is not in canonical JSON form (compact, escapes as help_predictor_out writes them)");
 
 	/*
 	 * The fingerprint is checked last, after the contents: a value that fails

@@ -143,34 +143,58 @@ help_infer_width(json_object *root, const char *what)
 }
 
 /* {"name": {"shape": [...], "data": [...]}, ...} for a group of tensors. */
-static json_object *
-WriteGroup(const HelpTensor *specs, int n, const float *src)
+static void
+WriteGroup(HelpJsonWriter *w, const HelpTensor *specs, int n, const float *src)
 {
-	json_object *g = json_object_new_object();
-
+	help_jw_begin_object(w);
 	for (int t = 0; t < n; t++)
 	{
-		json_object *tensor = json_object_new_object();
-		json_object *shape = json_object_new_array();
-
+		help_jw_key(w, specs[t].name);
+		help_jw_begin_object(w);
+		help_jw_key(w, "shape");
+		help_jw_begin_array(w);
 		for (int d = 0; d < specs[t].ndim; d++)
-			json_object_array_add(shape, json_object_new_int(specs[t].shape[d]));
-		json_object_object_add(tensor, "shape", shape);
-		json_object_object_add(tensor, "data",
-							   help_json_float_array(src + specs[t].offset, specs[t].size));
-		json_object_object_add(g, specs[t].name, tensor);
+			help_jw_int(w, specs[t].shape[d]);
+		help_jw_end_array(w);
+		help_jw_key(w, "data");
+		help_jw_float4_array(w, src + specs[t].offset, specs[t].size);
+		help_jw_end_object(w);
 	}
-	return g;
+	help_jw_end_object(w);
 }
 
-/* Add "model", "task_lr" and "inference_network" groups to root. */
+/* Write the "model", "task_lr" and "inference_network" members. */
 void
-help_write_tensor_groups(json_object *root, const HelpPredictorView *v)
+help_write_tensor_groups(HelpJsonWriter *w, const HelpPredictorView *v)
 {
 	const HelpLayout *L = &v->layout;
 
-	json_object_object_add(root, "model", WriteGroup(L->tensors, L->n_tensors, v->theta));
-	json_object_object_add(root, "task_lr", WriteGroup(L->tensors, L->n_tensors, v->alpha));
-	json_object_object_add(root, "inference_network",
-						   WriteGroup(L->infer, HELP_INFER_TENSORS, v->infer));
+	help_jw_key(w, "model");
+	WriteGroup(w, L->tensors, L->n_tensors, v->theta);
+	help_jw_key(w, "task_lr");
+	WriteGroup(w, L->tensors, L->n_tensors, v->alpha);
+	help_jw_key(w, "inference_network");
+	WriteGroup(w, L->infer, HELP_INFER_TENSORS, v->infer);
+}
+
+/*
+ * See tensor_json.h: the values of the three groups at the largest width,
+ * in the largest space, counting each tensor's object, shape array and its
+ * dimensions, and data array.
+ */
+Size
+help_tensor_groups_max_values(void)
+{
+	Size		most = 0;
+
+	for (int space = 0; space < HELP_N_SPACES; space++)
+	{
+		HelpLayout	L;
+		Size		tensors;
+
+		help_layout_init(&L, (HelpSpace) space, HELP_MAX_WIDTH);
+		tensors = 2 * (Size) L.n_tensors + HELP_INFER_TENSORS;
+		most = Max(most, 2 * L.n_params + L.n_infer + 3 + tensors * 6);
+	}
+	return most;
 }

@@ -7,6 +7,7 @@
 #define HELP_TENSOR_JSON_H
 
 #include "json_util.h"
+#include "json_write.h"
 #include "predictor.h"
 
 /* Read the three groups of root into view's sections, checking each tensor. */
@@ -14,7 +15,9 @@ extern void help_read_tensor_groups(json_object *root, const HelpLayout *layout,
 									HelpPredictorView *view, const char *what);
 /* The layer size, from the shape of model/meta_learner.fc_hw2.bias. */
 extern int	help_infer_width(json_object *root, const char *what);
-/* Add the three groups of view to root. */
-extern void help_write_tensor_groups(json_object *root, const HelpPredictorView *view);
+/* Write the three groups of view as members of the object being written. */
+extern void help_write_tensor_groups(HelpJsonWriter *w, const HelpPredictorView *view);
+/* The most JSON values the three groups of any valid predictor hold. */
+extern Size help_tensor_groups_max_values(void);
 
 #endif							/* HELP_TENSOR_JSON_H */

@@ -17,10 +17,10 @@
  * measurements (see transfer.h).
  *
  * Features come in groups that share one prior scale in the regression of
- * transfer.h: each analytic feature is a group of its own, and for
+ * transfer.h: the four analytic features form one group, and for
  * NAS-Bench-201, whose six edges all have the same shape in every cell, the
- * five operation counts form one more group (they are the complete
- * additive description of a cell's cost there).
+ * five operation counts form another (they are the complete additive
+ * description of a cell's cost there).
  */
 #ifndef HELP_ARCH_FEATURES_H
 #define HELP_ARCH_FEATURES_H

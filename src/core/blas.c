@@ -1,12 +1,16 @@
 /*
  * blas.c
- *	  Open OpenBLAS at run time, with its kernel chosen by instruction set.
+ *	  Open OpenBLAS at run time, with its kernel chosen by instruction set,
+ *	  and map its working buffers before anything needs them.
  */
 #include "blas.h"
 
 #include <dlfcn.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
 
 /* The shared library libopenblas-dev links against (its soname). */
 #define HELP_BLAS_LIBRARY "libopenblas.so.0"
@@ -106,4 +110,87 @@ const char *
 help_blas_kernel(void)
 {
 	return blas_corename != NULL ? blas_corename() : "not loaded";
+}
+
+/*
+ * A thread's share of the address space: its buffer plus room for its stack
+ * and OpenBLAS's bookkeeping (an extra thread took 139 MB in a trial on
+ * x86-64: 128 MB of buffer, an 8 MB stack and some pages).
+ */
+#define BLAS_THREAD_BYTES (HELP_BLAS_BUFFER_BYTES + ((size_t) 16 << 20))
+
+static bool blas_reserved;		/* the calling thread's buffer is mapped */
+static int	blas_pool_threads = 1;	/* threads OpenBLAS has started, + 1 */
+
+/*
+ * Whether bytes of address space can be mapped now: a trial map of the
+ * same kind OpenBLAS makes (private, anonymous), unmapped at once.
+ */
+static bool
+TrialMap(size_t bytes, const char *what, char *err, size_t errlen)
+{
+	void	   *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
+						 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+	{
+		snprintf(err, errlen, "cannot map %zu MB for %s: %s", bytes >> 20, what,
+				 strerror(errno));
+		return false;
+	}
+	munmap(p, bytes);
+	return true;
+}
+
+/* See blas.h. */
+bool
+help_blas_reserve(char *err, size_t errlen)
+{
+	enum
+	{
+		N = 128					/* above every kernel's small-matrix path */
+	};
+	float	   *a;
+
+	if (blas_reserved)
+		return true;
+	if (!TrialMap(HELP_BLAS_BUFFER_BYTES + ((size_t) 1 << 20), "OpenBLAS's working buffer",
+				  err, errlen))
+		return false;
+
+	/*
+	 * One product of three 128 x 128 matrices, which every kernel runs
+	 * through its buffered path (the SkylakeX kernel keeps products up to
+	 * 100^3 off it): OpenBLAS maps the buffer now, while there is room.
+	 */
+	a = calloc((size_t) 3 * N * N, sizeof(float));
+	if (a == NULL)
+	{
+		snprintf(err, errlen, "out of memory before mapping OpenBLAS's working buffer");
+		return false;
+	}
+	help_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, N, N, N, 1.0f, a, N,
+			   a + N * N, N, 0.0f, a + 2 * N * N, N);
+	free(a);
+	blas_reserved = true;
+	return true;
+}
+
+/* See blas.h. */
+bool
+help_blas_can_use_threads(int threads, char *err, size_t errlen)
+{
+	if (threads <= blas_pool_threads)
+		return true;
+	return TrialMap(BLAS_THREAD_BYTES * (size_t) (threads - blas_pool_threads),
+					"OpenBLAS's threads and their working buffers", err, errlen);
+}
+
+/* See blas.h.  OpenBLAS starts the missing threads here; each maps its buffer. */
+void
+help_blas_use_threads(int threads)
+{
+	help_blas_set_threads(threads);
+	if (threads > blas_pool_threads)
+		blas_pool_threads = threads;
 }

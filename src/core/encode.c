@@ -92,12 +92,18 @@ ParseNb201Cell(const char *cell, int *ops, HelpError *err)
 				return help_set_error(err, HELP_ERR_SYNTAX,
 									  "expected an input node index after \"~\" at offset %d",
 									  (int) (tilde + 1 - cell));
+
+			/*
+			 * The index is one digit (nodes 0..2): "~00" or "~1 " would be a
+			 * second spelling of the same cell, and help_architectures'
+			 * UNIQUE (space, arch) would not see it as a duplicate.
+			 */
 			errno = 0;
 			src = strtol(tilde + 1, &end, 10);
-			if (end != bar)
+			if (end != bar || end != tilde + 2)
 				return help_set_error(err, HELP_ERR_SYNTAX,
-									  "expected \"|\" after the input node index at offset %d",
-									  (int) (end - cell));
+									  "expected one digit and \"|\" after \"~\" at offset %d",
+									  (int) (tilde + 1 - cell));
 			if (errno != 0 || src != from)
 				return help_set_error(err, HELP_ERR_VALUE,
 									  "edge %d into node %d must read from node %d, not %ld",
@@ -112,17 +118,12 @@ ParseNb201Cell(const char *cell, int *ops, HelpError *err)
 	return HELP_OK;
 }
 
-/* See encode.h. */
-HelpStatus
-help_encode_nb201(const char *cell, float *out, HelpError *err)
+/* The encoding of a cell given by its six operation codes. */
+static void
+EncodeNb201Ops(const int *ops, float *out)
 {
-	int			ops[6];
 	float	   *feat = out;
 	float	   *adj = out + HELP_NB201_NODES * HELP_NB201_FEATS;
-	HelpStatus	st;
-
-	if ((st = ParseNb201Cell(cell, ops, err)) != HELP_OK)
-		return st;
 
 	/*
 	 * Nodes as the reference encoder numbers them: 0 the cell's input, 1..6
@@ -151,6 +152,18 @@ help_encode_nb201(const char *cell, float *out, HelpError *err)
 		adj[8 * HELP_NB201_NODES + i] = 1.0f;
 		adj[i * HELP_NB201_NODES + i] = 1.0f;
 	}
+}
+
+/* See encode.h. */
+HelpStatus
+help_encode_nb201(const char *cell, float *out, HelpError *err)
+{
+	int			ops[6];
+	HelpStatus	st;
+
+	if ((st = ParseNb201Cell(cell, ops, err)) != HELP_OK)
+		return st;
+	EncodeNb201Ops(ops, out);
 	return HELP_OK;
 }
 
@@ -220,14 +233,19 @@ help_parse_fbnet(const char *text, int *ops, HelpError *err)
 		 * names (as people write them); a leading digit or minus sign means an
 		 * index.
 		 */
-		if (isdigit((unsigned char) start[0]) || start[0] == '-')
+		if (isdigit((unsigned char) start[0]) || start[0] == '-' || start[0] == '+')
 		{
 			char	   *end;
 			long		v = strtol(start, &end, 10);
 
-			if (end != start + len)
+			/*
+			 * Plain decimal only: "007", "+7" or "-0" would be another
+			 * spelling of an index, a second text for one architecture.
+			 */
+			if (end != start + len || (len > 1 && start[0] == '0') || start[0] == '+' ||
+				(start[0] == '-' && v == 0))
 				return help_set_error(err, HELP_ERR_SYNTAX,
-									  "invalid FBNet op \"%.*s\" at position %d",
+									  "invalid FBNet op \"%.*s\" at position %d (an op index is written in plain decimal)",
 									  (int) (len > 40 ? 40 : len), start, n + 1);
 			if (v < 0 || v >= HELP_FBNET_N_OPS)
 				return help_set_error(err, HELP_ERR_RANGE,
@@ -361,35 +379,188 @@ help_encode_ofa(const int *ks, const int *e, const int *d, int r,
 	return HELP_OK;
 }
 
+/*
+ * The operation codes of a NAS-Bench-201 encoding's six edge nodes, or an
+ * error when a node's features are not the one-hot help_encode_nb201 gives.
+ */
+static HelpStatus
+DecodeNb201(const float *enc, int *ops, HelpError *err)
+{
+	static const int fixed[3][2] = {{0, FEAT_INPUT}, {7, FEAT_OUTPUT}, {8, FEAT_GLOBAL}};
+
+	for (int node = 0; node < HELP_NB201_NODES; node++)
+	{
+		const float *f = enc + node * HELP_NB201_FEATS;
+		int			hot = -1,
+					count = 0;
+
+		for (int k = 0; k < HELP_NB201_FEATS; k++)
+			if (f[k] != 0.0f)
+			{
+				hot = k;
+				count++;
+			}
+		if (count != 1)
+			return help_set_error(err, HELP_ERR_DATA,
+								  "nasbench201 encoding: node %d has %d features set, expected one",
+								  node, count);
+		for (int i = 0; i < 3; i++)
+			if (fixed[i][0] == node && fixed[i][1] != hot)
+				return help_set_error(err, HELP_ERR_DATA,
+									  "nasbench201 encoding: node %d must be the cell's %s node",
+									  node, node == 0 ? "input" : node == 7 ? "output" : "global");
+		if (node >= 1 && node <= 6)
+		{
+			ops[node - 1] = -1;
+			for (int k = 0; k < NB201_N_OPS; k++)
+				if (nb201_op_feature[k] == hot)
+					ops[node - 1] = k;
+			if (ops[node - 1] < 0)
+				return help_set_error(err, HELP_ERR_DATA,
+									  "nasbench201 encoding: node %d is not an operation", node);
+		}
+	}
+	return HELP_OK;
+}
+
+/* The op codes of an FBNet encoding, or an error for a layer no op gives. */
+static HelpStatus
+DecodeFbnet(const float *enc, int *ops, HelpError *err)
+{
+	for (int l = 0; l < HELP_FBNET_LAYERS; l++)
+	{
+		const float *f = enc + 6 * l;
+		int			kernel = -1,
+					variant = -1,
+					set = 0;
+
+		for (int k = 0; k < 6; k++)
+			set += f[k] != 0.0f;
+		if (set == 0)
+		{
+			ops[l] = 8;			/* skip */
+			continue;
+		}
+		for (int k = 0; k < 2; k++)
+			if (f[k] != 0.0f)
+				kernel = k;
+		for (int k = 0; k < 4; k++)
+			if (f[2 + k] != 0.0f)
+				variant = k;
+		if (set != 2 || kernel < 0 || variant < 0)
+			return help_set_error(err, HELP_ERR_DATA,
+								  "fbnet encoding: layer %d is not one operation", l + 1);
+		ops[l] = 4 * kernel + variant;
+	}
+	return HELP_OK;
+}
+
+/* Index of the one nonzero of v[0..n), -1 if none, -2 if several. */
+static int
+OneHot(const float *v, int n)
+{
+	int			hot = -1;
+
+	for (int k = 0; k < n; k++)
+		if (v[k] != 0.0f)
+		{
+			if (hot >= 0)
+				return -2;
+			hot = k;
+		}
+	return hot;
+}
+
+/* The choices of an OFA encoding, or an error for one no sub-network gives. */
+static HelpStatus
+DecodeOfa(const float *enc, int *ks, int *e, int *d, int *r, HelpError *err)
+{
+	static const int ks_choices[3] = {3, 5, 7};
+	static const int e_choices[3] = {3, 4, 6};
+	int			res = OneHot(enc + 120, 25);
+
+	for (int s = 0; s < HELP_OFA_STAGES; s++)
+	{
+		d[s] = 0;
+		for (int i = 0; i < 4; i++)
+		{
+			int			b = 4 * s + i;
+			int			k = OneHot(enc + 3 * b, 3);
+			int			x = OneHot(enc + 60 + 3 * b, 3);
+
+			if (k == -1 && x == -1)
+			{
+				ks[b] = 3;		/* absent: any choice encodes as zeros */
+				e[b] = 3;
+				continue;
+			}
+			if (k < 0 || x < 0 || d[s] != i)
+				return help_set_error(err, HELP_ERR_DATA,
+									  "ofa encoding: block %d is neither one choice of kernel and expansion after the blocks before it, nor absent",
+									  b + 1);
+			ks[b] = ks_choices[k];
+			e[b] = e_choices[x];
+			d[s]++;
+		}
+	}
+	if (res < 0)
+		return help_set_error(err, HELP_ERR_DATA, "ofa encoding: the resolution is not one choice");
+	*r = 128 + 4 * res;
+	return HELP_OK;
+}
+
 /* See encode.h. */
 HelpStatus
 help_check_encoding(HelpSpace space, const float *enc, int len, HelpError *err)
 {
 	int			want = help_space_encoding_dim(space);
+	int			ops[HELP_FBNET_LAYERS];
+	int			ks[HELP_OFA_BLOCKS],
+				e[HELP_OFA_BLOCKS],
+				d[HELP_OFA_STAGES],
+				r = 0;
+	float		again[HELP_OFA_ENC_DIM > HELP_NB201_ENC_DIM ? HELP_OFA_ENC_DIM : HELP_NB201_ENC_DIM];
+	HelpStatus	st = HELP_OK;
 
 	if (len != want)
 		return help_set_error(err, HELP_ERR_SIZE,
 							  "%s encodings have %d values, got %d (use help_encode)",
 							  help_space_name(space), want, len);
-
-	/*
-	 * A stored encoding is read by the network as is, so anything but 0 and 1
-	 * would silently predict nonsense; a NAS-Bench-201 encoding must also
-	 * carry the self-loops that help_encode_nb201 gives every node.
-	 */
 	for (int i = 0; i < len; i++)
 		if (enc[i] != 0.0f && enc[i] != 1.0f)
 			return help_set_error(err, HELP_ERR_DATA,
 								  "%s encoding value %d is %g, expected 0 or 1",
 								  help_space_name(space), i + 1, (double) enc[i]);
-	if (space == HELP_SPACE_NASBENCH201)
-	{
-		const float *adj = enc + HELP_NB201_NODES * HELP_NB201_FEATS;
 
-		for (int i = 0; i < HELP_NB201_NODES; i++)
-			if (adj[i * HELP_NB201_NODES + i] != 1.0f)
-				return help_set_error(err, HELP_ERR_DATA,
-									  "nasbench201 encoding lacks the self-loop of node %d", i);
+	/*
+	 * A stored encoding is read by the network as is, so it must be one that
+	 * help_encode produces, or the prediction is of no architecture at all
+	 * (an all-ones NAS-Bench-201 encoding predicted 5,270 ms): decode it to
+	 * the architecture's choices, encode those again, and compare.
+	 */
+	switch (space)
+	{
+		case HELP_SPACE_NASBENCH201:
+			if ((st = DecodeNb201(enc, ops, err)) == HELP_OK)
+				EncodeNb201Ops(ops, again);
+			break;
+		case HELP_SPACE_FBNET:
+			if ((st = DecodeFbnet(enc, ops, err)) == HELP_OK)
+				st = help_encode_fbnet(ops, again, err);
+			break;
+		case HELP_SPACE_OFA:
+			if ((st = DecodeOfa(enc, ks, e, d, &r, err)) == HELP_OK)
+				st = help_encode_ofa(ks, e, d, r, again, err);
+			break;
+		default:
+			return help_set_error(err, HELP_ERR_VALUE, "unknown search space");
 	}
+	if (st != HELP_OK)
+		return st;
+	if (memcmp(again, enc, sizeof(float) * len) != 0)
+		return help_set_error(err, HELP_ERR_DATA,
+							  "%s encoding is not one help_encode produces (%s)",
+							  help_space_name(space),
+							  space == HELP_SPACE_NASBENCH201 ? "its graph is not the cell's" : "its choices do not match");
 	return HELP_OK;
 }

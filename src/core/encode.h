@@ -58,8 +58,9 @@ extern HelpStatus help_encode_ofa(const int *ks, const int *e, const int *d, int
 								  float *out, HelpError *err);
 
 /*
- * Sanity-check an encoding handed in from outside: right length for the
- * space, finite 0/1 values, and for cells a self-loop on every node.
+ * Check an encoding handed in from outside: right length for the space,
+ * and exactly an encoding that help_encode produces for some architecture
+ * (decoded to its choices and encoded again).
  */
 extern HelpStatus help_check_encoding(HelpSpace space, const float *enc, int len,
 									  HelpError *err);

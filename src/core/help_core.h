@@ -39,7 +39,8 @@ typedef enum HelpStatus
 	HELP_ERR_VALUE,				/* well-formed but invalid: INVALID_PARAMETER_VALUE */
 	HELP_ERR_RANGE,				/* number out of range: NUMERIC_VALUE_OUT_OF_RANGE */
 	HELP_ERR_SIZE,				/* wrong length or shape: ARRAY_SUBSCRIPT_ERROR */
-	HELP_ERR_DATA				/* data that cannot be used: DATA_EXCEPTION */
+	HELP_ERR_DATA,				/* data that cannot be used: DATA_EXCEPTION */
+	HELP_ERR_LIMIT				/* beyond a size limit: PROGRAM_LIMIT_EXCEEDED */
 } HelpStatus;
 
 #define HELP_ERRMSG_LEN 256
@@ -69,6 +70,15 @@ extern HelpStatus help_set_error(HelpError *err, HelpStatus status,
 
 /* Hardware embedding: latencies on this many reference architectures. */
 #define HELP_HW_DIM 10
+
+/*
+ * A measured latency in ms is at least 1 ns and at most 10,000 s: anything
+ * outside is no measurement of a network, and an absurd one (1.7e308 ms)
+ * overflows the arithmetic that maps predictions back to milliseconds.
+ * The same bounds are help_measurements' CHECK (sql/help_tables.sql).
+ */
+#define HELP_MIN_LATENCY_MS 1e-6
+#define HELP_MAX_LATENCY_MS 1e7
 
 /*
  * Interrupts.  Every long loop of the core (adaptation per draw and per

@@ -18,6 +18,7 @@
 #include "encode.h"
 #include "evaluate.h"
 #include "hvp.h"
+#include "json_check.h"
 #include "live_columns.h"
 #include "meta_grad.h"
 #include "meta_train.h"
@@ -368,6 +369,83 @@ encoder_tests(void)
 		  v[60 + 7] == 0 && v[120 + 8] == 1, "ofa one-hots and absent blocks");
 	ks[0] = 4;
 	check(help_encode_ofa(ks, e, d, 160, v, &err) == HELP_ERR_RANGE, "ofa bad kernel");
+
+	/* one text per architecture: no second spelling of a node index or an op index */
+	check(help_encode_nb201("|nor_conv_3x3~00|+|nor_conv_3x3~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_3x3~1|skip_connect~2|", v, &err) == HELP_ERR_SYNTAX &&
+		  help_encode_nb201("|nor_conv_3x3~0 |+|nor_conv_3x3~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_3x3~1|skip_connect~2|", v, &err) == HELP_ERR_SYNTAX,
+		  "nb201 node index \"00\" or with a space refused");
+	check(help_parse_fbnet("{007,8,1,8,4,8,8,8,7,4,1,4,7,3,2,7,3,2,4,2,4,5}", ops, &err) == HELP_ERR_SYNTAX &&
+		  help_parse_fbnet("{-0,8,1,8,4,8,8,8,7,4,1,4,7,3,2,7,3,2,4,2,4,5}", ops, &err) == HELP_ERR_SYNTAX &&
+		  help_parse_fbnet("{+7,8,1,8,4,8,8,8,7,4,1,4,7,3,2,7,3,2,4,2,4,5}", ops, &err) == HELP_ERR_SYNTAX &&
+		  help_parse_fbnet("{0,8,1,8,4,8,8,8,7,4,1,4,7,3,2,7,3,2,4,2,4,5}", ops, &err) == HELP_OK,
+		  "fbnet op index \"007\", \"-0\" or \"+7\" refused, \"0\" read");
+}
+
+/*
+ * help_check_encoding accepts exactly what the encoders produce: every
+ * encoder output (random architectures of each space), and nothing else.
+ */
+static void
+check_encoding_tests(void)
+{
+	HelpRng		rng;
+	HelpError	err;
+	float		v[HELP_NB201_ENC_DIM];
+	int			ops[HELP_FBNET_LAYERS],
+				ks[HELP_OFA_BLOCKS],
+				e[HELP_OFA_BLOCKS],
+				d[HELP_OFA_STAGES];
+	static const int kc[3] = {3, 5, 7},
+				ec[3] = {3, 4, 6};
+	int			accepted = 0;
+
+	help_rng_seed(&rng, 99);
+	for (int t = 0; t < 200; t++)
+	{
+		help_encode_random_nb201(&rng, v);
+		accepted += help_check_encoding(HELP_SPACE_NASBENCH201, v, HELP_NB201_ENC_DIM, &err) == HELP_OK;
+		for (int l = 0; l < HELP_FBNET_LAYERS; l++)
+			ops[l] = (int) help_rng_below(&rng, HELP_FBNET_N_OPS);
+		help_encode_fbnet(ops, v, &err);
+		accepted += help_check_encoding(HELP_SPACE_FBNET, v, HELP_FBNET_ENC_DIM, &err) == HELP_OK;
+		for (int b = 0; b < HELP_OFA_BLOCKS; b++)
+		{
+			ks[b] = kc[help_rng_below(&rng, 3)];
+			e[b] = ec[help_rng_below(&rng, 3)];
+		}
+		for (int s = 0; s < HELP_OFA_STAGES; s++)
+			d[s] = 2 + (int) help_rng_below(&rng, 3);
+		help_encode_ofa(ks, e, d, 128 + 4 * (int) help_rng_below(&rng, 25), v, &err);
+		accepted += help_check_encoding(HELP_SPACE_OFA, v, HELP_OFA_ENC_DIM, &err) == HELP_OK;
+	}
+	check(accepted == 600, "every encoder output passes help_check_encoding");
+
+	for (int i = 0; i < HELP_NB201_ENC_DIM; i++)
+		v[i] = 1.0f;
+	check(help_check_encoding(HELP_SPACE_NASBENCH201, v, HELP_NB201_ENC_DIM, &err) == HELP_ERR_DATA,
+		  "an all-ones nasbench201 encoding is refused");
+	help_encode_random_nb201(&rng, v);
+	v[72 + 1 * 9 + 3] = 1.0f;	/* an edge 3 -> 1 no cell has */
+	check(help_check_encoding(HELP_SPACE_NASBENCH201, v, HELP_NB201_ENC_DIM, &err) == HELP_ERR_DATA,
+		  "a nasbench201 encoding with another graph is refused");
+	for (int l = 0; l < HELP_FBNET_LAYERS; l++)
+		ops[l] = 2;
+	help_encode_fbnet(ops, v, &err);
+	v[6 * 4 + 1] = 1.0f;		/* layer 5: both kernel sizes */
+	check(help_check_encoding(HELP_SPACE_FBNET, v, HELP_FBNET_ENC_DIM, &err) == HELP_ERR_DATA,
+		  "an fbnet layer of two kernel sizes is refused");
+	for (int b = 0; b < HELP_OFA_BLOCKS; b++)
+	{
+		ks[b] = 5;
+		e[b] = 4;
+	}
+	for (int s = 0; s < HELP_OFA_STAGES; s++)
+		d[s] = 3;
+	help_encode_ofa(ks, e, d, 160, v, &err);
+	memmove(v + 3 * 3, v + 3 * 2, sizeof(float) * 3);	/* stage 1: block 4 present ... */
+	memset(v + 3 * 2, 0, sizeof(float) * 3);	/* ... after an absent block 3 */
+	check(help_check_encoding(HELP_SPACE_OFA, v, HELP_OFA_ENC_DIM, &err) == HELP_ERR_DATA,
+		  "an ofa encoding with a block after an absent one is refused");
 }
 
 /* Section 1 trimming and hardware embedding on hand-made cases. */
@@ -991,6 +1069,108 @@ meta_train_tests(HelpSpace space)
 	help_free(infer_a);
 }
 
+/* The strict checker's verdict on text, and its canonical form in *canon. */
+static HelpStatus
+json_verdict(const char *text, int max_depth, char *canon, size_t size)
+{
+	HelpJsonLimits lim = {.max_depth = max_depth, .max_values = 1000};
+	HelpJsonBuf buf = {0};
+	HelpError	err;
+	HelpStatus	st = help_json_check(text, strlen(text), &lim, NULL, &buf, &err);
+
+	snprintf(canon, size, "%s", st == HELP_OK ? buf.data : err.msg);
+	help_json_buf_free(&buf);
+	return st;
+}
+
+/*
+ * The strict JSON checker: RFC 8259 and nothing more, keys unique, the
+ * canonical form json-c's printer gives (and canonical texts are fixed
+ * points), limits.
+ */
+static void
+json_check_tests(void)
+{
+	static const struct
+	{
+		const char *in;
+		HelpStatus	want;
+		const char *canon;		/* expected canonical form, or NULL */
+	}			cases[] = {
+		{" {\"a\" : [1, -0, 0.5e-3, true, null], \"b\": {}} ", HELP_OK,
+		"{\"a\":[1,0,0.5e-3,true,null],\"b\":{}}"},
+		{"{\"s\":\"\\u00e9\\/\\u001f\\t\\\"\\\\x\\ud83d\\ude00\"}", HELP_OK,
+		"{\"s\":\"\xc3\xa9/\\u001f\\t\\\"\\\\x\xf0\x9f\x98\x80\"}"},
+		{"-9223372036854775808", HELP_OK, "-9223372036854775808"},
+		{"9223372036854775807", HELP_OK, "9223372036854775807"},
+		{"1E400", HELP_OK, "1E400"},
+		{"{\"a\":1,\"a\":2}", HELP_ERR_SYNTAX, NULL},
+		{"{\"a\":1,\"\\u0061\":2}", HELP_ERR_SYNTAX, NULL},
+		{"{\"k1\":1,\"k2\":1,\"k3\":1,\"k4\":1,\"k5\":1,\"k6\":1,\"k7\":1,\"k8\":1,\"k9\":1,\"k3\":{}}",
+		HELP_ERR_SYNTAX, NULL},
+		{"{\"a\":{\"x\":1},\"b\":{\"x\":1}}", HELP_OK, NULL},
+		{"{\"s\":\"a\\u0000b\"}", HELP_ERR_SYNTAX, NULL},
+		{"\"\\ud83d\"", HELP_ERR_SYNTAX, NULL},
+		{"\"\\ude00\"", HELP_ERR_SYNTAX, NULL},
+		{"\"\xff\"", HELP_ERR_SYNTAX, NULL},
+		{"\"\xc0\xaf\"", HELP_ERR_SYNTAX, NULL},
+		{"\"\xed\xa0\x80\"", HELP_ERR_SYNTAX, NULL},
+		{"\"\xf4\x90\x80\x80\"", HELP_ERR_SYNTAX, NULL},
+		{"\"a\tb\"", HELP_ERR_SYNTAX, NULL},
+		{"{'a':1}", HELP_ERR_SYNTAX, NULL},
+		{"[1,2,]", HELP_ERR_SYNTAX, NULL},
+		{"{\"a\":1,}", HELP_ERR_SYNTAX, NULL},
+		{"[1]/* c */", HELP_ERR_SYNTAX, NULL},
+		{"[NaN]", HELP_ERR_SYNTAX, NULL},
+		{"[Infinity]", HELP_ERR_SYNTAX, NULL},
+		{"[007]", HELP_ERR_SYNTAX, NULL},
+		{"[+1]", HELP_ERR_SYNTAX, NULL},
+		{"[.5]", HELP_ERR_SYNTAX, NULL},
+		{"[5.]", HELP_ERR_SYNTAX, NULL},
+		{"[1e]", HELP_ERR_SYNTAX, NULL},
+		{"[0x10]", HELP_ERR_SYNTAX, NULL},
+		{"[tru]", HELP_ERR_SYNTAX, NULL},
+		{"[1] [2]", HELP_ERR_SYNTAX, NULL},
+		{"", HELP_ERR_SYNTAX, NULL},
+		{"[9223372036854775808]", HELP_ERR_RANGE, NULL},
+		{"[-9223372036854775809]", HELP_ERR_RANGE, NULL},
+		{"[[[[1]]]]", HELP_ERR_LIMIT, NULL},
+	};
+	char		canon[256],
+				again[256],
+				what[300];
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+	{
+		HelpStatus	st = json_verdict(cases[i].in, 3, canon, sizeof(canon));
+		bool		ok = st == cases[i].want;
+
+		if (ok && st == HELP_OK)
+		{
+			ok = cases[i].canon == NULL || strcmp(canon, cases[i].canon) == 0;
+			ok = ok && json_verdict(canon, 3, again, sizeof(again)) == HELP_OK &&
+				strcmp(canon, again) == 0;
+		}
+		snprintf(what, sizeof(what), "JSON check of %.60s: status %d (want %d), %.80s",
+				 cases[i].in, st, cases[i].want, canon);
+		check(ok, what);
+	}
+	{
+		const char *text = "{\"a\": [1, {\"provenance\": 2}], \"provenance\" : {\"x\": \"}\"} , \"z\": 0}";
+		size_t		start,
+					end;
+
+		check(help_json_member_span(text, strlen(text), "provenance", &start, &end) &&
+			  strncmp(text + start, "{\"x\": \"}\"}", end - start) == 0 &&
+			  !help_json_member_span(text, strlen(text), "q", &start, &end),
+			  "JSON member span of a top-level key");
+		text = "{\"a\\u00e9\\n\\ud83d\\ude00\": [], \"z\": 1}";
+		check(help_json_member_span(text, strlen(text), "a\xc3\xa9\n\xf0\x9f\x98\x80", &start, &end) &&
+			  end - start == 2 && !help_json_member_span(text, strlen(text), "a", &start, &end),
+			  "JSON member span of a key written with escapes");
+	}
+}
+
 /* What the interrupt hook saw, and when it should jump out. */
 static struct
 {
@@ -1110,9 +1290,11 @@ main(void)
 	}
 	predict_by_class_matches_forward();
 	encoder_tests();
+	check_encoding_tests();
 	pool_tests();
 	live_columns_tests();
 	rank_tests();
+	json_check_tests();
 	interrupt_hook_tests();
 	transfer_tests();
 	runner_tests();

@@ -9,15 +9,9 @@
 \set nb `data/read.sh :f`
 SET client_min_messages = warning;
 
--- synthetic NAS-Bench-201 cells: arch_idx in base 5 picks the 6 operations
-CREATE TABLE cx_cells AS
-SELECT i AS arch_idx,
-       format('|%s~0|+|%s~0|%s~1|+|%s~0|%s~1|%s~2|', o[1 + i % 5], o[1 + i / 5 % 5], o[1 + i / 25 % 5],
-              o[1 + i / 125 % 5], o[1 + i / 625 % 5], o[1 + i / 3125 % 5]) AS arch
-FROM generate_series(0, 399) i,
-     (SELECT ARRAY['none', 'skip_connect', 'nor_conv_1x1', 'nor_conv_3x3', 'avg_pool_3x3'] AS o) ops;
-ALTER TABLE cx_cells ADD COLUMN enc real[];
-UPDATE cx_cells SET enc = help_encode('nasbench201', arch);
+\set cells_table cx_cells
+\set cells_n 400
+\i test/sql/include/synthetic_cells.sql
 -- three devices whose latencies depend on the operations, with noise
 CREATE TABLE cx_lat AS
 SELECT d.device, c.arch_idx,

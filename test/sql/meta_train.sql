@@ -66,6 +66,16 @@ SELECT mt_spearman(t.p) > 0.4 AS trained_above_0_4,
        mt_spearman(t.p) > mt_spearman(u.p) + 0.3 AS trained_beats_untrained_by_0_3
 FROM mt_trained t, mt_untrained u;
 
+-- three meta-train devices (NASFLAT's splits have four or five): every
+-- episode takes them all, since tasks_per_episode defaults to min(8,
+-- devices); asking for more tasks than devices is an error
+SELECT i #> '{provenance,episodes_done}' AS episodes_done,
+       jsonb_array_length(i #> '{provenance,train_devices}') AS train_devices
+FROM (SELECT help_predictor_info(help_meta_train(device, arch_idx, enc, latency_ms, mt_options(3, '{"validate_every": 3}'))) AS i
+      FROM mt_rows WHERE device IN ('1080ti_1', 'pixel3', 'silver_4114', 'titanx_32')) s;
+SELECT help_meta_train(device, arch_idx, enc, latency_ms, mt_options(3, '{"tasks_per_episode": 4}')) IS NULL
+FROM mt_rows WHERE device IN ('1080ti_1', 'pixel3', 'silver_4114', 'titanx_32');
+
 -- the same rows and seed in another order: the same predictor, bit for bit
 SELECT help_predictor_send(a.p) = help_predictor_send(b.p) AS order_independent
 FROM (SELECT help_meta_train(device, arch_idx, enc, latency_ms, mt_options(4, '{"validate_every": 2}')) AS p

@@ -42,7 +42,7 @@ SHLIB_LINK = $(JSONC_LIBS) -lm
 
 EXTRA_CLEAN = $(DATA_built) test/results test/regression.diffs test/regression.out \
 	test/fuzz/bin test/fuzz/obj test/fuzz/work \
-	core_test bench/meta_test_core bench/meta_train_core bench/predict_core dist
+	core_test bench/meta_test_core bench/meta_train_core bench/predict_core bench/host_core dist
 
 # Tests and benchmarks read the data folder from here: by default the dataset
 # the repository ships (data/help, gzip-compressed); any folder in its format
@@ -119,6 +119,11 @@ bench/meta_train_core: bench/meta_train_core.c bench/help_data.c bench/help_data
 # numerical core alone, as help_predict_batch does inside a backend.
 bench/predict_core: bench/predict_core.c bench/help_data.c bench/help_data.h bench/bench_clock.h $(CORE_SRCS) src/core/*.h
 	$(CC) $(OPTFLAGS) $(WARNFLAGS) -Isrc/core $(BLAS_CFLAGS) $(JSONC_CFLAGS) -o $@ bench/predict_core.c bench/help_data.c $(CORE_SRCS) $(JSONC_LIBS) -lm
+
+# The NAS-Bench-201 runner's repeatability on this machine, without a server:
+# random cells measured in two shuffled passes, as help_measure_host does.
+bench/host_core: bench/host_core.c bench/bench_clock.h $(CORE_SRCS) src/core/*.h
+	$(CC) $(OPTFLAGS) $(WARNFLAGS) -Isrc/core $(BLAS_CFLAGS) -o $@ bench/host_core.c $(CORE_SRCS) -lm
 
 # Fuzzing with libFuzzer (clang; Debian: clang-14 libclang-rt-14-dev).  One
 # target per parser of untrusted input: the strict JSON checker and the

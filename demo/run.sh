@@ -11,7 +11,16 @@
 # episodes; the paper uses 2000, about 2 minutes on 2 cores) on the folder's
 # meta_train devices, selecting on meta_valid.
 #
-#   make demo [DATA=data/help] [DEVICE=gold_6240] [CONSTRAINTS=8,11,14] [TRAIN=2000] [FIGURES=demo/figures]
+# DEVICE=host is the machine the database runs on, which no data folder
+# holds: the demo measures it (data/measure_host.sql: the 10 reference
+# cells and 10 suggested ones, help_measure_host), adapts to it, answers
+# the NAS query (budgets, unless CONSTRAINTS gives them, at the quartiles
+# of the candidates' predicted latencies), then measures the picks, a
+# sample of the candidates and SAMPLE random cells (SAMPLE_RUNS runs each)
+# to show how right the prediction was (demo/host_check.sql).
+#
+#   make demo [DATA=data/help] [DEVICE=gold_6240|host] [CONSTRAINTS=8,11,14] [TRAIN=2000] [FIGURES=demo/figures]
+#             [SAMPLE=300] [SAMPLE_RUNS=5]
 #
 # The extension must be installed first (make install).  DATA and FIGURES
 # are relative to the repository.  With PGHOST set (a server of one's own,
@@ -29,8 +38,16 @@ if [ -z "${HELP_DEMO_INSIDE:-}" ]; then
 	DATA=${DATA:-data/help}
 	FIGURES=${FIGURES:-demo/figures}
 	DEVICE=${DEVICE:-gold_6240}
-	CONSTRAINTS=${CONSTRAINTS:-8,11,14}
+	# the host's budgets depend on the host: chosen once it is measured
+	[ "$DEVICE" = host ] || CONSTRAINTS=${CONSTRAINTS:-8,11,14}
+	CONSTRAINTS=${CONSTRAINTS:-}
 	TRAIN=${TRAIN:-}
+	SAMPLE=${SAMPLE:-300}
+	SAMPLE_RUNS=${SAMPLE_RUNS:-5}
+	if ! [[ "$SAMPLE" =~ ^[0-9]+$ && "$SAMPLE_RUNS" =~ ^[1-9][0-9]*$ ]] || [ "$SAMPLE" -gt 15000 ] || [ "$SAMPLE_RUNS" -gt 1000 ]; then
+		echo "demo: SAMPLE must be a number of cells (0 to 15000) and SAMPLE_RUNS of runs (1 to 1000) (got '$SAMPLE', '$SAMPLE_RUNS')" >&2
+		exit 1
+	fi
 	if [ -n "$TRAIN" ] && ! [[ "$TRAIN" =~ ^[1-9][0-9]*$ ]]; then
 		echo "demo: TRAIN must be a number of meta-training episodes, e.g. 2000 (got '$TRAIN')" >&2
 		exit 1
@@ -39,7 +56,7 @@ if [ -z "${HELP_DEMO_INSIDE:-}" ]; then
 		echo "demo: data folder $DATA not found (DATA=..., relative to $repo)" >&2
 		exit 1
 	fi
-	if ! [[ "$CONSTRAINTS" =~ ^[0-9]+(\.[0-9]+)?(,[0-9]+(\.[0-9]+)?)*$ ]]; then
+	if [ -n "$CONSTRAINTS" ] && ! [[ "$CONSTRAINTS" =~ ^[0-9]+(\.[0-9]+)?(,[0-9]+(\.[0-9]+)?)*$ ]]; then
 		echo "demo: CONSTRAINTS must be milliseconds separated by commas, e.g. 8,11,14 (got '$CONSTRAINTS')" >&2
 		exit 1
 	fi
@@ -52,14 +69,15 @@ if [ -z "${HELP_DEMO_INSIDE:-}" ]; then
 		exit 1
 	fi
 	devices=$(data/read.sh "$DATA/nasbench201/latency.csv" | tail -n +2 | cut -d, -f1 | sort -u)
-	if ! grep -qx -- "$DEVICE" <<< "$devices"; then
+	if [ "$DEVICE" != host ] && ! grep -qx -- "$DEVICE" <<< "$devices"; then
 		echo "demo: no NAS-Bench-201 measurements of $DEVICE in $DATA (held back, or misspelt); measured devices:" >&2
 		echo $devices >&2
+		echo "(or DEVICE=host: this machine, measured by the demo)" >&2
 		exit 1
 	fi
 	mkdir -p "$FIGURES"
 	export HELP_DEMO_INSIDE=1 HELP_DEMO_START=$(now)
-	export DATA=$(cd "$DATA" && pwd) FIGURES=$(cd "$FIGURES" && pwd) DEVICE CONSTRAINTS TRAIN
+	export DATA=$(cd "$DATA" && pwd) FIGURES=$(cd "$FIGURES" && pwd) DEVICE CONSTRAINTS TRAIN SAMPLE SAMPLE_RUNS
 	if [ -n "${PGHOST:-}" ]; then
 		# a server of one's own: a scratch database on it
 		export HELP_DEMO_DB=help_demo_$$
@@ -102,7 +120,11 @@ echo "== $scratch: $(psql_ -Atc "SELECT split_part(version(), ' on ', 1)"), exte
 
 echo "== loading $DATA"
 t=$(now)
-psql_ -v data="$DATA" -f data/load.sql
+if [ "$DEVICE" = host ]; then
+	psql_ -v data="$DATA" -v spaces=nasbench201 -f data/load.sql	# the host needs no other space
+else
+	psql_ -v data="$DATA" -f data/load.sql
+fi
 echo "   loaded in $(secs "$t")"
 
 if [ -n "$TRAIN" ]; then
@@ -117,6 +139,21 @@ SQL
 fi
 
 t=$(now)
+if [ "$DEVICE" = host ]; then
+	echo "== measuring this machine (data/measure_host.sql): the 10 reference cells, adapt, the 10 cells help_suggest_measurements picks, adapt again"
+	psql_ -f data/measure_host.sql
+	if [ -z "$CONSTRAINTS" ]; then
+		# budgets at the quartiles of the candidates' predicted latencies
+		CONSTRAINTS=$(psql_ -At <<'SQL'
+SELECT string_agg(round(q::numeric, 1)::text, ',')
+FROM unnest((SELECT percentile_cont('{0.25,0.5,0.75}'::float8[]) WITHIN GROUP (ORDER BY s.latency_ms)
+             FROM help_score(:'predictor', ARRAY(SELECT arch_idx FROM help_accuracy
+                                                 WHERE space = 'nasbench201' AND dataset = 'cifar100' AND source = 'metad2a')) s)) q
+SQL
+)
+		echo "   budgets: $CONSTRAINTS ms (the quartiles of the candidates' predicted latencies on this machine)"
+	fi
+else
 psql_ -At <<'SQL'
 SELECT format('== adapting %s (%s) to %s: hardware embedding from its 10 reference measurements,',
               name, coalesce(provenance ->> 'function', provenance ->> 'source'), :'device')
@@ -140,6 +177,7 @@ SELECT format('   adapted (help_adapt''s default method) on %s measurements (the
               name)
 FROM help_predictors WHERE name = :'stored_as';
 SQL
+fi
 echo "   in $(secs "$t")"
 
 echo "== latency-constrained NAS on $DEVICE over the $(psql_ -Atc "SELECT count(*) FROM help_accuracy WHERE space = 'nasbench201' AND dataset = 'cifar100' AND source = 'metad2a'") MetaD2A candidates (CIFAR-100 accuracy), demo/nas.sql:"
@@ -149,7 +187,9 @@ echo "   in $(secs "$t")"
 
 measured=$(echo "SELECT count(*) > 0 FROM help_measurements m JOIN help_accuracy a USING (space, arch_idx)
                  WHERE m.device = :'device' AND a.source = 'metad2a'" | psql_ -At)
-if [ "$measured" = t ]; then
+if [ "$DEVICE" = host ]; then
+	psql_ -v runs=20 -v candidates=10 -v sample="$SAMPLE" -v sample_runs="$SAMPLE_RUNS" -f demo/host_check.sql
+elif [ "$measured" = t ]; then
 	echo "== for comparison (not part of the search): the best candidate by measured latency"
 	psql_ -P footer=off <<'SQL'
 SELECT k.constraint_ms, round(b.accuracy::numeric, 2) AS "accuracy %",

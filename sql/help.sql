@@ -306,3 +306,25 @@ CREATE AGGREGATE help_meta_train(device text, arch_idx int, arch real[], latency
 );
 COMMENT ON AGGREGATE help_meta_train(text, int, real[], float8, jsonb) IS
 	'Meta-train a predictor (docs/method.md, section 6) from many devices'' measurements; options {"space", "reference_archs", "valid_devices", "episodes", ...}';
+
+-- Measuring this machine -------------------------------------------------------
+
+-- VOLATILE: every call measures anew; PARALLEL UNSAFE: a measurement in a
+-- parallel worker would run beside the other workers and time them too.
+CREATE FUNCTION help_measure_host(arch text, batch int DEFAULT 1, runs int DEFAULT 20) RETURNS float8
+	AS 'MODULE_PATHNAME' LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE;
+COMMENT ON FUNCTION help_measure_host(text, int, int) IS
+	'Latency (ms) of NAS-Bench-201''s network for a cell string on this machine, at batch images (1..64), one thread: the median of runs (1..1000) quiet forward passes, by thread CPU time';
+
+CREATE FUNCTION help_measure_host_detail(arch text, batch int DEFAULT 1, runs int DEFAULT 20,
+                                         OUT latency_ms float8, OUT min_ms float8, OUT max_ms float8,
+                                         OUT quiet_runs int, OUT timed_runs int, OUT warmup_runs int,
+                                         OUT quiet boolean)
+	AS 'MODULE_PATHNAME' LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE;
+COMMENT ON FUNCTION help_measure_host_detail(text, int, int) IS
+	'help_measure_host''s measurement with its spread: latency_ms (the median of the quiet passes), the fastest and slowest timed pass, how many passes were quiet, timed and warm-up, and whether runs quiet passes were found';
+
+CREATE FUNCTION help_host_cpu() RETURNS text
+	AS 'MODULE_PATHNAME' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION help_host_cpu() IS
+	'The CPU of the machine the database runs on (model name, family and model, number of CPUs, from the server''s /proc/cpuinfo), for the description of a device measured with help_measure_host';

@@ -171,15 +171,30 @@ help_encode_nb201(const char *cell, float *out, HelpError *err)
 void
 help_encode_random_nb201(HelpRng *rng, float *out)
 {
-	const char *op[6];
-	char		cell[256];
+	int			op[6];
+	char		cell[HELP_NB201_CELL_MAXLEN];
 	HelpError	err;
 
 	for (int e = 0; e < 6; e++)
-		op[e] = nb201_op_names[help_rng_below(rng, NB201_N_OPS)];
-	snprintf(cell, sizeof(cell), "|%s~0|+|%s~0|%s~1|+|%s~0|%s~1|%s~2|",
-			 op[0], op[1], op[2], op[3], op[4], op[5]);
+		op[e] = help_rng_below(rng, NB201_N_OPS);
+	help_nb201_cell_string(op, cell, sizeof(cell));
 	help_encode_nb201(cell, out, &err);
+}
+
+/* See encode.h: the one cell-string parser, for the runner as for the encoder. */
+HelpStatus
+help_parse_nb201(const char *cell, int *ops, HelpError *err)
+{
+	return ParseNb201Cell(cell, ops, err);
+}
+
+/* See encode.h. */
+void
+help_nb201_cell_string(const int *ops, char *buf, size_t len)
+{
+	snprintf(buf, len, "|%s~0|+|%s~0|%s~1|+|%s~0|%s~1|%s~2|",
+			 nb201_op_names[ops[0]], nb201_op_names[ops[1]], nb201_op_names[ops[2]],
+			 nb201_op_names[ops[3]], nb201_op_names[ops[4]], nb201_op_names[ops[5]]);
 }
 
 /* See encode.h. */

@@ -24,6 +24,29 @@ extern HelpStatus help_encode_nb201(const char *cell, float *out, HelpError *err
  */
 extern void help_encode_random_nb201(HelpRng *rng, float *out);
 
+/*
+ * The codes help_parse_nb201 gives NAS-Bench-201's operations (the order of
+ * the names in the cell strings' vocabulary).
+ */
+typedef enum HelpNb201Op
+{
+	HELP_NB201_NONE = 0,
+	HELP_NB201_SKIP = 1,
+	HELP_NB201_CONV1 = 2,
+	HELP_NB201_CONV3 = 3,
+	HELP_NB201_POOL = 4
+} HelpNb201Op;
+
+/*
+ * Parse a NAS-Bench-201 cell string into the operation codes of its six
+ * edges, in string order: node 1 <- 0; node 2 <- 0, 1; node 3 <- 0, 1, 2.
+ */
+extern HelpStatus help_parse_nb201(const char *cell, int *ops, HelpError *err);
+
+/* The cell string of six operation codes; HELP_NB201_CELL_MAXLEN bytes always suffice. */
+#define HELP_NB201_CELL_MAXLEN 128
+extern void help_nb201_cell_string(const int *ops, char *buf, size_t len);
+
 /* Parse an FBNet "{7,8,...}" or "{k5_e6,skip,...}" literal into 22 op codes. */
 extern HelpStatus help_parse_fbnet(const char *text, int *ops, HelpError *err);
 

@@ -1297,6 +1297,7 @@ main(void)
 	json_check_tests();
 	interrupt_hook_tests();
 	transfer_tests();
+	runner_tests();
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }

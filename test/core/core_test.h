@@ -12,4 +12,7 @@ extern void check(int ok, const char *what);
 /* transfer_test.c: features, regression, intervals, suggestions. */
 extern void transfer_tests(void);
 
+/* runner_test.c: the NAS-Bench-201 runner's layers, network and timing. */
+extern void runner_tests(void);
+
 #endif							/* HELP_CORE_TEST_H */

@@ -1,7 +1,8 @@
 -- pg_regress: cancellation latency.  A statement_timeout stops a long
--- adaptation, a long batched prediction and a long meta-training
--- validation within a second of the timeout (the core checks for
--- interrupts per draw, per inner step, per layer and per chunk).
+-- adaptation, a long batched prediction, a long meta-training validation
+-- and a long measurement of this machine within a second of the timeout
+-- (the core checks for interrupts per draw, per inner step, per layer, per
+-- chunk and per block of the measured network).
 \set VERBOSITY terse
 \getenv data_dir HELP_DATA
 \set f :data_dir '/nasbench201/help_checkpoint.json'
@@ -61,4 +62,7 @@ SELECT cx_overshoot($$
 	                         "inner_steps": 100, "mc_samples": 1000, "valid_supports": 5,
 	                         "second_order": false, "validate_every": 1}')
 	FROM cx_lat l JOIN cx_cells c USING (arch_idx)$$) AS validation;
+-- measuring this machine: 1,000 quiet passes over 64 images (an hour)
+SELECT cx_overshoot($$
+	SELECT help_measure_host('|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|nor_conv_3x3~0|nor_conv_3x3~1|nor_conv_3x3~2|', 64, 1000)$$) AS measurement;
 RESET statement_timeout;

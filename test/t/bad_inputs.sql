@@ -12,7 +12,7 @@
 BEGIN;
 CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION IF NOT EXISTS help;
-SELECT plan(80);
+SELECT plan(85);
 
 CREATE TEMP TABLE ck AS SELECT :'nb'::jsonb AS j;
 CREATE TEMP TABLE base AS SELECT help_predictor_from_checkpoint(j) AS p FROM ck;
@@ -119,6 +119,13 @@ SELECT ok(current_setting('help.blas_kernel') NOT IN ('', 'not loaded'),
           'help.blas_kernel names the OpenBLAS kernel');
 SELECT throws_ok($$SET help.blas_kernel = 'Prescott'$$, '55P02', NULL, 'help.blas_kernel is read only');
 SELECT throws_ok($$SET help.blas_threads = 0$$, '22023', NULL, 'help.blas_threads below 1');
+
+-- measuring this machine
+SELECT throws_ok($$SELECT help_measure_host('|nor_conv_3x3~0|')$$, '22P02', NULL, 'help_measure_host: truncated cell');
+SELECT throws_ok($$SELECT help_measure_host('|conv_5x5~0|+|none~0|none~1|+|none~0|none~1|none~2|')$$, '22023', NULL, 'help_measure_host: unknown operation');
+SELECT throws_ok($$SELECT help_measure_host('|none~0|+|none~0|none~1|+|none~0|none~1|none~2|', 65)$$, '22023', NULL, 'help_measure_host: batch above 64');
+SELECT throws_ok($$SELECT help_measure_host('|none~0|+|none~0|none~1|+|none~0|none~1|none~2|', 1, -1)$$, '22023', NULL, 'help_measure_host: negative runs');
+SELECT throws_ok($$SELECT * FROM help_measure_host_detail('|none~0|+|none~0|none~1|+|none~0|none~1|none~2|', 1, 1001)$$, '22023', NULL, 'help_measure_host_detail: runs above 1000');
 
 SELECT * FROM finish();
 ROLLBACK;

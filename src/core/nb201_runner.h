@@ -34,7 +34,7 @@
  * quiet moments hardly came.
  *
  * The machine's speed also drifts over minutes: the same cell took 2.8 ms
- * at one moment and 4.7 ms half an hour later on an idle machine.  Over
+ * at one moment and 4.7-4.9 ms a quarter of an hour later on an idle machine.  Over
  * 150 cells measured twice, with a probe cell measured before and after
  * each: 0.958 Spearman idle, 0.995 while the other core ran a fuzzer all
  * along (slower but steady); dividing by the probe made it worse idle

@@ -34,12 +34,13 @@
  * quiet moments hardly came.
  *
  * The machine's speed also drifts over minutes: the same cell took 2.8 ms
- * at one moment and 4.7-4.9 ms a quarter of an hour later on an idle machine.  Over
- * 150 cells measured twice, with a probe cell measured before and after
- * each: 0.958 Spearman idle, 0.995 while the other core ran a fuzzer all
- * along (slower but steady); dividing by the probe made it worse idle
- * (0.954: the probe's own noise adds to the cell's).  So repeatability is
- * the machine's more than the runner's; bench/host reports it.
+ * at one moment and 4.7-4.9 ms a quarter of an hour later, the machine
+ * idle both times.  Over 150 cells measured twice, with a probe cell
+ * measured before and after each: 0.958 Spearman idle, 0.995 while the
+ * other core ran a fuzzer all along (slower but steady); dividing by the
+ * probe made it worse idle (0.954: the probe's own noise adds to the
+ * cell's).  So repeatability is the machine's more than the runner's;
+ * bench/host reports it.
  */
 #ifndef HELP_NB201_RUNNER_H
 #define HELP_NB201_RUNNER_H

@@ -120,7 +120,7 @@ Datum
 help_host_cpu(PG_FUNCTION_ARGS)
 {
 	FILE	   *f = AllocateFile("/proc/cpuinfo", "r");
-	char		line[1024];
+	char		line[8192];		/* whole lines: the flags line is long (764 bytes here) */
 	char		model[256] = "",
 				family[32] = "",
 				number[32] = "";

@@ -79,13 +79,6 @@ LANGUAGE sql AS $$
 	JOIN help_measurements m ON m.device = dev AND m.space = 'nasbench201' AND m.arch_idx = s.arch_idx
 $$;
 
--- A baseline's features of one cell: its operation counts, the meta_train
--- devices' log-latencies, or both.
-CREATE OR REPLACE FUNCTION host_x(f host_feat, features text) RETURNS float8[]
-LANGUAGE sql IMMUTABLE AS $$
-	SELECT CASE features WHEN 'counts' THEN f.counts WHEN 'devices' THEN f.devices ELSE f.counts || f.devices END
-$$;
-
 -- The simple baselines on the same support and cells: ridge regression
 -- (bench_ridge_loo) on the per-operation counts, on the log-latencies of
 -- HELP's meta_train devices (bench_features, task 0), or on both.
@@ -97,7 +90,7 @@ DECLARE
 	y float8[];
 	m record;
 BEGIN
-	SELECT array_agg(host_x(f, features) ORDER BY h.arch_idx),
+	SELECT array_agg(bench_feature_set(f.counts, f.devices, features) ORDER BY h.arch_idx),
 	       array_agg(h.latency_ms ORDER BY h.arch_idx) INTO X, y
 	FROM help_measurements h JOIN host_feat f USING (arch_idx)
 	WHERE h.device = dev AND h.space = 'nasbench201' AND h.arch_idx = ANY (support);
@@ -106,9 +99,8 @@ BEGIN
 	       100 * percentile_cont(0.5) WITHIN GROUP (ORDER BY abs(p.ms - h.latency_ms) / h.latency_ms)
 	INTO spearman, mdape
 	FROM (SELECT f.arch_idx,
-	             m.intercept + (SELECT sum((v.x[k] - m.mean[k]) / m.scale[k] * m.w[k]) FROM generate_subscripts(m.w, 1) k) AS ms
+	             bench_ridge_apply(m.intercept, m.mean, m.scale, m.w, bench_feature_set(f.counts, f.devices, features)) AS ms
 	      FROM host_feat f
-	      CROSS JOIN LATERAL (SELECT host_x(f, features) AS x) v
 	      JOIN host_cells(n) c ON c.arch_idx = f.arch_idx AND NOT c.reference
 	      WHERE f.arch_idx <> ALL (support)) p
 	JOIN help_measurements h ON h.device = dev AND h.space = 'nasbench201' AND h.arch_idx = p.arch_idx;

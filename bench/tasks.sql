@@ -218,6 +218,19 @@ LANGUAGE sql AS $$
 	FROM ops o
 $$;
 
+-- A baseline's features of one architecture: its per-operation counts, the
+-- training devices' log-latencies, or both.
+CREATE FUNCTION bench_feature_set(counts float8[], devices float8[], features text) RETURNS float8[]
+LANGUAGE sql IMMUTABLE AS $$
+	SELECT CASE features WHEN 'counts' THEN counts WHEN 'devices' THEN devices ELSE counts || devices END
+$$;
+
+-- A ridge model's (bench_ridge_loo) prediction for the raw features x.
+CREATE FUNCTION bench_ridge_apply(intercept float8, mean float8[], scale float8[], w float8[], x float8[])
+RETURNS float8 LANGUAGE sql IMMUTABLE AS $$
+	SELECT intercept + (SELECT sum((x[k] - mean[k]) / scale[k] * w[k]) FROM generate_subscripts(w, 1) k)
+$$;
+
 -- Spearman on dev's trimmed query pool and over every architecture outside
 -- the support of ridge on one feature set ('counts', 'devices' or 'both'),
 -- from the task's features in bench_feat (bench_features).
@@ -233,19 +246,15 @@ BEGIN
 	TRUNCATE bench_pred;
 	INSERT INTO bench_pred
 	SELECT f.arch_idx, NULL FROM bench_feat f WHERE f.task = t;
-	SELECT array_agg(CASE features WHEN 'counts' THEN f.counts WHEN 'devices' THEN f.devices
-	                               ELSE f.counts || f.devices END ORDER BY l.arch_idx),
+	SELECT array_agg(bench_feature_set(f.counts, f.devices, features) ORDER BY l.arch_idx),
 	       array_agg(l.latency_ms ORDER BY l.arch_idx) INTO X, y
 	FROM bench_latency l JOIN bench_feat f ON f.task = t AND f.arch_idx = l.arch_idx
 	WHERE l.device = dev AND l.arch_idx = ANY (support);
 	SELECT * INTO m FROM bench_ridge_loo(X, y);
 	UPDATE bench_pred b
-	SET ms = m.intercept + (SELECT sum((x.v[k] - m.mean[k]) / m.scale[k] * m.w[k])
-	                        FROM generate_subscripts(m.w, 1) k)
-	FROM (SELECT f.arch_idx, CASE features WHEN 'counts' THEN f.counts WHEN 'devices' THEN f.devices
-	                                       ELSE f.counts || f.devices END AS v
-	      FROM bench_feat f WHERE f.task = t) x
-	WHERE x.arch_idx = b.arch_idx;
+	SET ms = bench_ridge_apply(m.intercept, m.mean, m.scale, m.w, bench_feature_set(f.counts, f.devices, features))
+	FROM bench_feat f
+	WHERE f.task = t AND f.arch_idx = b.arch_idx;
 	SELECT help_spearman(b.ms, q.latency_ms) INTO spearman
 	FROM bench_pool q JOIN bench_pred b USING (arch_idx) WHERE q.device = dev AND q.pool = 'query';
 	SELECT help_spearman(b.ms, l.latency_ms) INTO spearman_all
